@@ -1,0 +1,188 @@
+"""Loader for the bootjump part database (parts/stm32.json).
+
+Stdlib only: this module is imported inside gdb-multiarch's embedded Python, by reports/ and by
+bin/bootjump. Loading validates the file, so every consumer sees a database that obeys the rules in
+parts/validate.py.
+"""
+import json
+import os
+
+from . import validate as _validate
+
+DATABASE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stm32.json")
+
+
+class PartError(Exception):
+    """A part could not be found, or the database is broken. The message says what to do."""
+
+
+def num(text):
+    """Parse a database number: a hex string ("0x40021000") or a JSON integer."""
+    return int(text, 16) if isinstance(text, str) else int(text)
+
+
+class Region:
+    __slots__ = ("name", "base", "size")
+
+    def __init__(self, name, base, size):
+        self.name, self.base, self.size = name, base, size
+
+    @property
+    def end(self):
+        return self.base + self.size
+
+    def __contains__(self, addr):
+        return self.base <= addr < self.base + self.size
+
+    def __repr__(self):
+        return "Region(%s, 0x%08x, 0x%x)" % (self.name, self.base, self.size)
+
+
+class Part:
+    """One part of the database, with its facts resolved to integers where that helps."""
+
+    def __init__(self, raw, ip):
+        self.raw = raw
+        self._ip = ip
+        self.name = raw["name"]
+        self.designator = raw["designator"]
+        self.aliases = list(raw["aliases"])
+        self.dev_id = num(raw["dev_id"])
+        self.rev_id = num(raw["rev_id"])
+        self.family = raw["family"]
+        self.core = raw["core"]
+        self.profile = raw["activation"]["profile"]
+        self.bootloader_id = num(raw["bootloader"]["id"])
+        self.bootloader_id_address = num(raw["bootloader"]["id_address"])
+        self.flash = self._region("flash")
+        self.sram = self._region("sram")
+        self.system_memory = self._region("system_memory")
+        self.option_bytes = self._region("option_bytes")
+        self.eeprom = self._region("eeprom") if "eeprom" in raw else None
+        self.banks = [Region("bank%d" % (i + 1), num(b["base"]), num(b["size"]))
+                      for i, b in enumerate(raw["flash"]["banks"])]
+
+    def _region(self, key):
+        r = self.raw[key]
+        return Region(key, num(r["base"]), num(r["size"]))
+
+    def regions(self):
+        """Memory regions by name, for classifying addresses (peripherals are separate)."""
+        out = [self.flash, self.sram, self.system_memory, self.option_bytes]
+        if self.eeprom:
+            out.append(self.eeprom)
+        return out
+
+    def region_of(self, addr):
+        """Name of the region holding addr: flash, flash-alias, sram, system_memory, option_bytes,
+        eeprom, peripheral, core-peripheral, or unmapped. Address 0 aliases whatever is booted;
+        the caller decides which, so it is reported as flash-alias."""
+        for r in self.regions():
+            if addr in r:
+                return r.name
+        if addr < self.flash.size:
+            return "flash-alias"
+        if 0x40000000 <= addr < 0x60000000:
+            return "peripheral"
+        if 0xE0000000 <= addr < 0xE0100000:
+            return "core-peripheral"
+        return "unmapped"
+
+    def peripheral_of(self, addr):
+        """(instance, register) for a peripheral address, or None."""
+        for name, per in self.raw["peripherals"].items():
+            base = num(per["base"])
+            for reg, desc in self._ip[per["ip"]]["registers"].items():
+                if base + num(desc["offset"]) == addr:
+                    return name, reg
+        return None
+
+    def reg_addr(self, path):
+        """Address of "PERIPH.REG" (e.g. "RCC.CSR")."""
+        per, reg = path.split(".")[:2]
+        p = self.raw["peripherals"][per]
+        return num(p["base"]) + num(self._ip[p["ip"]]["registers"][reg]["offset"])
+
+    def bit(self, path):
+        """Mask of "PERIPH.REG.BIT" (e.g. "RCC.CSR.SFTRSTF")."""
+        per, reg, bit = path.split(".")
+        desc = self._ip[self.raw["peripherals"][per]["ip"]]["registers"][reg]
+        return 1 << desc["bits"][bit]
+
+    def field(self, path):
+        """(lsb, width, values) of "PERIPH.REG.FIELD"."""
+        per, reg, name = path.split(".")
+        desc = self._ip[self.raw["peripherals"][per]["ip"]]["registers"][reg]["fields"][name]
+        return desc["lsb"], desc["width"], desc.get("values", {})
+
+    def all_names(self):
+        return [self.name] + self.aliases
+
+    def __repr__(self):
+        return "Part(%s, dev_id=0x%03x)" % (self.name, self.dev_id)
+
+
+class Database:
+    def __init__(self, raw):
+        self.raw = raw
+        self.ip = raw["ip"]
+        self.parts = [Part(p, self.ip) for p in raw["parts"]]
+
+    def names(self):
+        return [p.name for p in self.parts]
+
+    def by_dev_id(self, dev_id, bootloader_id=None):
+        """Parts with this DEV_ID; bootloader_id narrows a shared DEV_ID (F04x / F070x6)."""
+        found = [p for p in self.parts if p.dev_id == dev_id]
+        if bootloader_id is not None and len(found) > 1:
+            found = [p for p in found if p.bootloader_id == bootloader_id]
+        return found
+
+    def lookup(self, key, bootloader_id=None):
+        """A part by name, alias or DEV_ID ("0x457", "457" in hex, or an int)."""
+        if isinstance(key, int):
+            return self._one_by_id(key, bootloader_id, "0x%03x" % key)
+        text = key.strip().lower()
+        for p in self.parts:
+            if text in p.all_names():
+                return p
+        try:
+            dev_id = int(text, 16)
+        except ValueError:
+            raise PartError("unknown part %r; known parts: %s (or a DEV_ID such as 0x457)"
+                            % (key, ", ".join(self.names()))) from None
+        return self._one_by_id(dev_id, bootloader_id, key)
+
+    def _one_by_id(self, dev_id, bootloader_id, shown):
+        found = self.by_dev_id(dev_id, bootloader_id)
+        if not found:
+            raise PartError("no part with DEV_ID %s in the database; known parts: %s"
+                            % (shown, ", ".join(self.names())))
+        if len(found) > 1:
+            raise PartError("DEV_ID %s is shared by %s; name the part, or give the bootloader ID "
+                            "byte (%s) to tell them apart"
+                            % (shown, ", ".join(p.name for p in found),
+                               ", ".join("0x%02x for %s" % (p.bootloader_id, p.name) for p in found)))
+        return found[0]
+
+
+_cache = {}
+
+
+def load(path=DATABASE):
+    """Load and validate the database; raises PartError listing every rule it breaks."""
+    if path not in _cache:
+        try:
+            with open(path) as f:
+                raw = json.load(f)
+        except (OSError, ValueError) as e:
+            raise PartError("cannot read the part database %s: %s" % (path, e)) from None
+        errors = _validate.validate(raw)
+        if errors:
+            raise PartError("the part database %s is invalid:\n  %s" % (path, "\n  ".join(errors)))
+        _cache[path] = Database(raw)
+    return _cache[path]
+
+
+def lookup(key, bootloader_id=None):
+    return load().lookup(key, bootloader_id)

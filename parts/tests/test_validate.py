@@ -1,0 +1,141 @@
+"""Each validation rule rejects a copy of the database broken in exactly one place."""
+import copy
+import json
+
+import pytest
+
+from parts import DATABASE
+from parts.validate import validate
+
+
+@pytest.fixture(scope="module")
+def raw():
+    with open(DATABASE) as f:
+        return json.load(f)
+
+
+def broken(raw, mutate):
+    db = copy.deepcopy(raw)
+    mutate(db)
+    return validate(db)
+
+
+def part(db, name):
+    return next(p for p in db["parts"] if p["name"] == name)
+
+
+def test_database_is_valid(raw):
+    assert validate(raw) == []
+
+
+def expect(raw, mutate, fragment):
+    errs = broken(raw, mutate)
+    assert errs, "the broken copy was accepted"
+    assert any(fragment in e for e in errs), errs
+
+
+def test_unknown_top_key(raw):
+    expect(raw, lambda db: db.update(extra=1), "unknown key 'extra'")
+
+
+def test_unknown_part_key(raw):
+    expect(raw, lambda db: part(db, "stm32l011").update(flash_szie="0x4000"), "unknown key 'flash_szie'")
+
+
+def test_unknown_nested_key(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["flash"].update(pagesize=128), "unknown key 'pagesize'")
+
+
+def test_unknown_register_key(raw):
+    expect(raw, lambda db: db["ip"]["rcc-l0"]["registers"]["CR"].update(rst="0x0"), "unknown key 'rst'")
+
+
+def test_missing_source(raw):
+    expect(raw, lambda db: part(db, "stm32l031")["sources"].pop("flash"), "field 'flash' has no source")
+
+
+def test_source_with_unknown_document(raw):
+    expect(raw, lambda db: part(db, "stm32l031")["sources"].update(flash="my notebook p.3"),
+           "does not start with a document tag")
+
+
+def test_ip_without_known_source(raw):
+    expect(raw, lambda db: db["ip"]["iwdg"].update(source="folklore"), "does not start with a document tag")
+
+
+def test_uncertain_needs_reason(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["uncertain"].update(flash=""), "must say why")
+
+
+def test_duplicate_name(raw):
+    expect(raw, lambda db: part(db, "stm32l031")["aliases"].append("stm32l011"), "used by both")
+
+
+def test_duplicate_dev_id_without_bootloader_id(raw):
+    def dup(db):
+        part(db, "stm32l031")["dev_id"] = "0x457"
+        part(db, "stm32l031")["bootloader"]["id"] = "0xc3"
+    expect(raw, dup, "nothing tells them apart")
+
+
+def test_overlapping_regions(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["eeprom"].update(base="0x08003f00"), "overlap")
+
+
+def test_system_memory_inside_flash(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["system_memory"].update(base="0x08001000"),
+           "system memory lies inside flash")
+
+
+def test_system_memory_inside_sram(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["system_memory"].update(base="0x20000400"),
+           "system memory lies inside sram")
+
+
+def test_bootloader_id_outside_system_memory(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["bootloader"].update(id_address="0x1ff01ffe"),
+           "outside system memory")
+
+
+def test_banks_must_tile_flash(raw):
+    expect(raw, lambda db: part(db, "stm32l073")["flash"]["banks"][1].update(base="0x08020000"), "tile the flash")
+
+
+def test_unknown_profile(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["activation"].update(profile="magic"), "activation profile")
+
+
+def test_unknown_core(raw):
+    expect(raw, lambda db: part(db, "stm32l011").update(core="cortex-m7"), "core")
+
+
+def test_dangling_bit_reference(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["peripherals"]["USART2"].update(enable="RCC.APB1ENR.NOPE"),
+           "names no bit")
+
+
+def test_dangling_ip(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["peripherals"]["USART2"].update(ip="usart-v9"), "unknown ip block")
+
+
+def test_dbgmcu_address_matches_core(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["peripherals"]["DBGMCU"].update(base="0xe0042000"),
+           "has it at 0x40015800")
+
+
+def test_bits_may_not_share_a_position(raw):
+    expect(raw, lambda db: db["ip"]["rcc-l0"]["registers"]["CSR"]["bits"].update(EXTRA=23), "share position")
+
+
+def test_field_value_must_fit(raw):
+    expect(raw, lambda db: db["ip"]["rcc-l0"]["registers"]["CFGR"]["fields"]["SW"]["values"].update(BAD=4),
+           "does not fit")
+
+
+def test_hex_must_be_lower_case_hex(raw):
+    expect(raw, lambda db: part(db, "stm32l011").update(dev_id="457"), "dev_id must be")
+
+
+def test_bootloader_usart_must_be_a_usart(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["bootloader"]["usarts"][0].update(periph="RCC"),
+           "is not a USART peripheral")

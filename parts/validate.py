@@ -1,0 +1,350 @@
+"""Rules for parts/stm32.json. validate(raw) returns a list of error strings (empty = valid).
+
+Stdlib only. Each rule is a small function so that a test can break a copy of the database in one
+place and see exactly that rule complain (parts/tests/test_validate.py).
+"""
+import re
+
+HEX = re.compile(r"^0x[0-9a-f]+$")
+PIN = re.compile(r"^P[A-K](1[0-5]|[0-9])$")
+
+TOP_KEYS = {"schema", "sources", "ip", "parts"}
+IP_KEYS = {"source", "registers"}
+REG_KEYS = {"offset", "reset", "bits", "fields", "keys"}
+FIELD_KEYS = {"lsb", "width", "values"}
+
+CORES = {"cortex-m0", "cortex-m0plus", "cortex-m3", "cortex-m4"}
+# ROM activation profiles; their meaning is documented in emulator/rom/README.md.
+PROFILES = {"plain", "empty-check", "empty-check-f04x", "dual-bank", "g0-empty-flag", "boot-empty-check"}
+# DBGMCU sits at one of two addresses depending on the core (RM0377 §27.9, RM0008 §31.6).
+DBGMCU_BY_CORE = {"cortex-m0": 0x40015800, "cortex-m0plus": 0x40015800,
+                  "cortex-m3": 0xE0042000, "cortex-m4": 0xE0042000}
+
+REQUIRED = {"name", "designator", "aliases", "dev_id", "rev_id", "family", "core", "cpuid", "nvic_irqs",
+            "flash", "sram", "system_memory", "option_bytes", "flash_size_register", "unique_id",
+            "peripherals", "clock", "backup", "reset_flags", "remap", "boot", "bootloader",
+            "activation", "caveats", "openocd", "sources"}
+OPTIONAL = {"eeprom", "uncertain"}
+UNSOURCED = {"name", "sources", "uncertain"}
+
+SUBKEYS = {
+    "flash": ({"base", "size", "page_size", "program_bytes", "banks"}, set()),
+    "sram": ({"base", "size"}, set()),
+    "eeprom": ({"base", "size"}, set()),
+    "system_memory": ({"base", "size"}, set()),
+    "option_bytes": ({"base", "size"}, set()),
+    "clock": ({"reset_source", "reset_hz", "lsi_hz"}, set()),
+    "backup": ({"registers", "width", "unlock"}, set()),
+    "reset_flags": ({"register", "clear", "flags"}, set()),
+    "remap": ({"register", "field", "system_memory", "main_flash"}, set()),
+    "boot": ({"boot0", "boot0_gpio", "option_register", "option_bits", "empty_check_at_reset", "empty_flag"}, set()),
+    "bootloader": ({"id", "id_address", "pid", "version", "usarts", "ram", "erase", "rw_sram"}, set()),
+    "activation": ({"profile", "pattern"}, set()),
+    "openocd": ({"target", "flash_driver", "dap_id", "ap_idr"}, set()),
+}
+PERIPH_KEYS = ({"ip", "base"}, {"irq", "enable", "reset", "reset_values"})
+RESET_FLAG_NAMES = {"low_power", "window_watchdog", "independent_watchdog", "software", "power_on",
+                    "pin", "option_load", "firewall", "brown_out", "v18_power"}
+
+
+def _hex(v):
+    return isinstance(v, str) and bool(HEX.match(v))
+
+
+def _num(v):
+    return int(v, 16) if isinstance(v, str) else v
+
+
+def _keys(where, obj, required, optional=frozenset()):
+    if not isinstance(obj, dict):
+        return ["%s: expected an object" % where]
+    errs = ["%s: unknown key %r" % (where, k) for k in sorted(set(obj) - required - set(optional))]
+    errs += ["%s: missing key %r" % (where, k) for k in sorted(required - set(obj))]
+    return errs
+
+
+def check_top(raw):
+    return _keys("database", raw, TOP_KEYS)
+
+
+def check_sources_cited(where, text, tags):
+    """Citations are separated by ';' and each starts with a known document tag ("RM0377 §7.3")."""
+    if not isinstance(text, str) or not text.strip():
+        return ["%s: empty source" % where]
+    cited = [t.strip() for t in text.split(";") if t.strip()]
+    errs = []
+    for c in cited:
+        if c.split()[0] not in tags:
+            errs.append("%s: source %r does not start with a document tag from 'sources' (%s)"
+                        % (where, c, ", ".join(sorted(tags))))
+    return errs
+
+
+def check_ip(raw):
+    errs = []
+    tags = set(raw.get("sources", {}))
+    for name, ip in raw.get("ip", {}).items():
+        where = "ip %s" % name
+        errs += _keys(where, ip, IP_KEYS)
+        errs += check_sources_cited(where, ip.get("source"), tags)
+        for reg, desc in ip.get("registers", {}).items():
+            rw = "%s register %s" % (where, reg)
+            errs += _keys(rw, desc, {"offset", "reset"}, REG_KEYS - {"offset", "reset"})
+            if not (_hex(desc.get("offset")) and _hex(desc.get("reset"))):
+                errs.append("%s: offset and reset must be lower-case hex strings" % rw)
+            used = {}
+            for bit, pos in desc.get("bits", {}).items():
+                if not (isinstance(pos, int) and 0 <= pos < 32):
+                    errs.append("%s: bit %s position %r is not 0..31" % (rw, bit, pos))
+                elif pos in used:
+                    errs.append("%s: bits %s and %s share position %d" % (rw, used[pos], bit, pos))
+                else:
+                    used[pos] = bit
+            for fname, f in desc.get("fields", {}).items():
+                errs += _keys("%s field %s" % (rw, fname), f, {"lsb", "width"}, {"values"})
+                lsb, width = f.get("lsb", -1), f.get("width", 0)
+                if not (isinstance(lsb, int) and isinstance(width, int) and lsb >= 0 and width >= 1 and lsb + width <= 32):
+                    errs.append("%s: field %s has lsb %r width %r outside the register" % (rw, fname, lsb, width))
+                    continue
+                for vname, v in f.get("values", {}).items():
+                    if not (isinstance(v, int) and 0 <= v < (1 << width)):
+                        errs.append("%s: field %s value %s=%r does not fit %d bits" % (rw, fname, vname, v, width))
+            for kname, k in desc.get("keys", {}).items():
+                if not _hex(k):
+                    errs.append("%s: key %s must be a lower-case hex string" % (rw, kname))
+    return errs
+
+
+def _resolve(part, ip, path, kind):
+    """Check that "PERIPH.REG[.BIT]" names something the part has. kind: reg, bit, field."""
+    parts = path.split(".") if isinstance(path, str) else []
+    want = {"reg": 2, "bit": 3, "field": 3}[kind]
+    if len(parts) != want:
+        return "reference %r is not PERIPH.REG%s" % (path, "" if kind == "reg" else "." + kind.upper())
+    per = part.get("peripherals", {}).get(parts[0])
+    if per is None:
+        return "reference %r names no peripheral of this part" % path
+    block = ip.get(per.get("ip"), {}).get("registers", {})
+    reg = block.get(parts[1])
+    if reg is None:
+        return "reference %r names no register of %s" % (path, per.get("ip"))
+    if kind == "bit" and parts[2] not in reg.get("bits", {}):
+        return "reference %r names no bit of %s.%s" % (path, parts[0], parts[1])
+    if kind == "field" and parts[2] not in reg.get("fields", {}):
+        return "reference %r names no field of %s.%s" % (path, parts[0], parts[1])
+    return None
+
+
+def check_part_keys(part):
+    where = "part %s" % part.get("name")
+    errs = _keys(where, part, REQUIRED, OPTIONAL)
+    for key, (req, opt) in SUBKEYS.items():
+        if key in part and part[key] is not None:
+            errs += _keys("%s.%s" % (where, key), part[key], req, opt)
+    for name, per in part.get("peripherals", {}).items():
+        errs += _keys("%s peripheral %s" % (where, name), per, *PERIPH_KEYS)
+    return errs
+
+
+def check_part_sources(part, tags):
+    where = "part %s" % part.get("name")
+    sources = part.get("sources", {})
+    errs = []
+    for key in part:
+        if key not in UNSOURCED and key not in sources:
+            errs.append("%s: field %r has no source" % (where, key))
+    for key, text in sources.items():
+        if key not in part:
+            errs.append("%s: source given for missing field %r" % (where, key))
+        errs += check_sources_cited("%s source of %s" % (where, key), text, tags)
+    for key, why in part.get("uncertain", {}).items():
+        if key not in part:
+            errs.append("%s: uncertain names missing field %r" % (where, key))
+        if not (isinstance(why, str) and why.strip()):
+            errs.append("%s: uncertain %r must say why" % (where, key))
+    for c in part.get("caveats", []):
+        errs += _keys("%s caveat" % where, c, {"quote", "source"})
+        errs += check_sources_cited("%s caveat" % where, c.get("source"), tags)
+    return errs
+
+
+def check_part_values(part, ip):
+    where = "part %s" % part.get("name")
+    errs = []
+    for key in ("dev_id", "rev_id", "cpuid", "flash_size_register", "unique_id"):
+        if not _hex(part.get(key)):
+            errs.append("%s: %s must be a lower-case hex string" % (where, key))
+    if part.get("core") not in CORES:
+        errs.append("%s: core %r is not one of %s" % (where, part.get("core"), sorted(CORES)))
+    if part.get("activation", {}).get("profile") not in PROFILES:
+        errs.append("%s: activation profile %r is not one of %s"
+                    % (where, part.get("activation", {}).get("profile"), sorted(PROFILES)))
+    name = part.get("name", "")
+    if name != name.lower() or any(a != a.lower() for a in part.get("aliases", [])):
+        errs.append("%s: names and aliases must be lower case" % where)
+    for per_name, per in part.get("peripherals", {}).items():
+        pw = "%s peripheral %s" % (where, per_name)
+        if per.get("ip") not in ip:
+            errs.append("%s: unknown ip block %r" % (pw, per.get("ip")))
+            continue
+        if not _hex(per.get("base")):
+            errs.append("%s: base must be a lower-case hex string" % pw)
+        for ref in ("enable", "reset"):
+            if ref in per:
+                e = _resolve(part, ip, per[ref], "bit")
+                if e:
+                    errs.append("%s: %s %s" % (pw, ref, e))
+        for reg, v in per.get("reset_values", {}).items():
+            if reg not in ip[per["ip"]]["registers"] or not _hex(v):
+                errs.append("%s: reset value for %r must name a register of %s and be hex" % (pw, reg, per["ip"]))
+    dbg = part.get("peripherals", {}).get("DBGMCU")
+    if dbg is None:
+        errs.append("%s: no DBGMCU peripheral (its IDCODE identifies the part)" % where)
+    elif part.get("core") in DBGMCU_BY_CORE and _hex(dbg.get("base")) and _num(dbg["base"]) != DBGMCU_BY_CORE[part["core"]]:
+        errs.append("%s: DBGMCU at %s, but a %s part has it at 0x%08x"
+                    % (where, dbg["base"], part["core"], DBGMCU_BY_CORE[part["core"]]))
+    backup = part.get("backup") or {}
+    for reg in backup.get("registers", []):
+        e = _resolve(part, ip, reg, "reg")
+        if e:
+            errs.append("%s: backup %s" % (where, e))
+    for step in backup.get("unlock", []):
+        e = _resolve(part, ip, step, "bit")
+        if e:
+            errs.append("%s: backup unlock %s" % (where, e))
+    rf = part.get("reset_flags", {})
+    e = _resolve(part, ip, rf.get("register"), "reg")
+    if e:
+        errs.append("%s: reset_flags %s" % (where, e))
+    else:
+        for label, bit in list(rf.get("flags", {}).items()) + [("clear", rf.get("clear"))]:
+            if label != "clear" and label not in RESET_FLAG_NAMES:
+                errs.append("%s: reset flag name %r is not one of %s" % (where, label, sorted(RESET_FLAG_NAMES)))
+            e = _resolve(part, ip, "%s.%s" % (rf["register"], bit), "bit")
+            if e:
+                errs.append("%s: reset flag %s" % (where, e))
+    remap = part.get("remap")
+    if remap is not None:
+        e = _resolve(part, ip, "%s.%s" % (remap.get("register"), remap.get("field")), "field")
+        if e:
+            errs.append("%s: remap %s" % (where, e))
+        else:
+            per, reg = remap["register"].split(".")
+            values = ip[part["peripherals"][per]["ip"]]["registers"][reg]["fields"][remap["field"]].get("values", {})
+            for k in ("system_memory", "main_flash"):
+                if remap.get(k) not in values:
+                    errs.append("%s: remap %s value %r is not a named value of %s" % (where, k, remap.get(k), remap["field"]))
+    boot = part.get("boot", {})
+    if boot.get("option_register"):
+        e = _resolve(part, ip, boot["option_register"], "reg")
+        if e:
+            errs.append("%s: boot option_register %s" % (where, e))
+        else:
+            for label, bit in boot.get("option_bits", {}).items():
+                e = _resolve(part, ip, "%s.%s" % (boot["option_register"], bit), "bit")
+                if e:
+                    errs.append("%s: boot option bit %s: %s" % (where, label, e))
+    if boot.get("empty_flag"):
+        e = _resolve(part, ip, boot["empty_flag"], "bit")
+        if e:
+            errs.append("%s: boot empty_flag %s" % (where, e))
+    if boot.get("boot0_gpio") is not None and not PIN.match(str(boot["boot0_gpio"])):
+        errs.append("%s: boot0_gpio %r is not a pin name like PB8" % (where, boot["boot0_gpio"]))
+    bl = part.get("bootloader", {})
+    for u in bl.get("usarts", []):
+        per = part.get("peripherals", {}).get(u.get("periph"))
+        if per is None or not str(per.get("ip", "")).startswith("usart-"):
+            errs.append("%s: bootloader USART %r is not a USART peripheral of this part" % (where, u.get("periph")))
+        for pin in ("tx", "rx"):
+            if not PIN.match(str(u.get(pin))):
+                errs.append("%s: bootloader USART pin %r is not a pin name" % (where, u.get(pin)))
+    if bl.get("erase") not in ("legacy", "extended"):
+        errs.append("%s: bootloader erase must be legacy (0x43) or extended (0x44)" % where)
+    return errs
+
+
+def _regions(part):
+    out = []
+    for key in ("flash", "sram", "eeprom", "system_memory", "option_bytes"):
+        r = part.get(key)
+        if isinstance(r, dict) and _hex(r.get("base")) and _hex(r.get("size")):
+            out.append((key, _num(r["base"]), _num(r["size"])))
+    return out
+
+
+def check_part_regions(part):
+    where = "part %s" % part.get("name")
+    errs = []
+    regions = _regions(part)
+    if len(regions) < len([k for k in ("flash", "sram", "eeprom", "system_memory", "option_bytes") if k in part]):
+        errs.append("%s: every region needs hex base and size" % where)
+    for i, (a, ab, asz) in enumerate(regions):
+        if asz <= 0:
+            errs.append("%s: region %s is empty" % (where, a))
+        for b, bb, bsz in regions[i + 1:]:
+            if ab < bb + bsz and bb < ab + asz:
+                errs.append("%s: regions %s and %s overlap" % (where, a, b))
+    by = {n: (b, s) for n, b, s in regions}
+    if "system_memory" in by:
+        sb, ss = by["system_memory"]
+        for other in ("flash", "sram"):
+            if other in by:
+                ob, os_ = by[other]
+                if sb < ob + os_ and ob < sb + ss:
+                    errs.append("%s: system memory lies inside %s" % (where, other))
+        bl = part.get("bootloader", {})
+        if _hex(bl.get("id_address")) and not (sb <= _num(bl["id_address"]) < sb + ss):
+            errs.append("%s: bootloader id_address %s is outside system memory" % (where, bl["id_address"]))
+        ram = bl.get("ram") or {}
+        if "sram" in by and _hex(ram.get("base")) and _hex(ram.get("size")):
+            rb, rs = by["sram"]
+            if not (rb <= _num(ram["base"]) and _num(ram["base"]) + _num(ram["size"]) <= rb + rs):
+                errs.append("%s: bootloader RAM lies outside SRAM" % where)
+    flash = part.get("flash", {})
+    if "flash" in by:
+        fb, fs = by["flash"]
+        banks = flash.get("banks", [])
+        pos = fb
+        for bank in banks:
+            if _num(bank.get("base", "0x0")) != pos:
+                errs.append("%s: flash banks must tile the flash from its base without gaps" % where)
+                break
+            pos += _num(bank.get("size", "0x0"))
+        if banks and pos != fb + fs:
+            errs.append("%s: flash banks add up to 0x%x bytes, flash is 0x%x" % (where, pos - fb, fs))
+        page = flash.get("page_size", 0)
+        if not (isinstance(page, int) and page > 0 and fs % page == 0):
+            errs.append("%s: flash page_size must divide the flash size" % where)
+    return errs
+
+
+def check_unique(raw):
+    errs = []
+    seen_names = {}
+    seen_ids = {}
+    for part in raw.get("parts", []):
+        for n in [part.get("name")] + list(part.get("aliases", [])):
+            if n in seen_names:
+                errs.append("name or alias %r used by both %s and %s" % (n, seen_names[n], part.get("name")))
+            seen_names[n] = part.get("name")
+        key = (part.get("dev_id"), part.get("bootloader", {}).get("id"))
+        if key in seen_ids:
+            errs.append("parts %s and %s share DEV_ID %s and bootloader ID %s; nothing tells them apart"
+                        % (seen_ids[key], part.get("name"), key[0], key[1]))
+        seen_ids[key] = part.get("name")
+    return errs
+
+
+def validate(raw):
+    errs = check_top(raw)
+    if errs:
+        return errs
+    tags = set(raw["sources"])
+    errs += check_ip(raw)
+    for part in raw["parts"]:
+        errs += check_part_keys(part)
+        errs += check_part_sources(part, tags)
+        errs += check_part_values(part, raw["ip"])
+        errs += check_part_regions(part)
+    errs += check_unique(raw)
+    return errs
