@@ -35,5 +35,5 @@ parts-check:
 parts-fmt:
 	$(PYTHON) -m parts.format $(PARTS_JSON)
 
-test-parts: parts-check
+test-parts: parts-check $(GEN_PARTS)
 	$(PYTEST) parts/tests
