@@ -1,0 +1,129 @@
+"""Start and stop bootjump-emu: read its ready line, expose its ports and ptys, stop it by pid.
+
+Used by bin/bootjump and by every test that needs an emulated chip, so that "started, ready,
+stopped whatever happened" is written once:
+
+    with Emulator("stm32l011", flash="build/c_probe/stm32l011/probe.elf", gdb=True, halt=True) as emu:
+        emu.gdb_port, emu.uart("usart2")
+"""
+import json
+import os
+import select
+import signal
+import subprocess
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EXECUTABLE = os.path.join(ROOT, "build", "bin", "bootjump-emu")
+
+
+class EmulatorError(Exception):
+    """bootjump-emu could not be started; the message says why and what to do."""
+
+
+class Emulator:
+    def __init__(self, part, flash=None, rom=None, boot0=None, options=None, gdb=False, uarts=(),
+                 access_log=None, halt=False, jtag=False, extra_args=(), executable=EXECUTABLE):
+        self.args = [executable, "--part", part]
+        if flash:
+            self.args += ["--flash", flash]
+        if rom:
+            self.args += ["--rom", rom]
+        if boot0 is not None:
+            self.args += ["--boot0", str(int(boot0))]
+        for key, value in (options or {}).items():
+            self.args += ["--option", "%s=%s" % (key, value)]
+        if gdb:
+            self.args += ["--gdb", "0"]
+        if jtag:
+            self.args += ["--jtag", "0"]
+        for u in uarts:
+            self.args += ["--uart", "%s=pty" % u.lower()]
+        if access_log:
+            self.args += ["--access-log", access_log]
+        if halt:
+            self.args.append("--halt")
+        self.args += list(extra_args)
+        self.executable = executable
+        self.proc = None
+        self.ready = None
+        self.stderr_path = None
+
+    @property
+    def pid(self):
+        return self.proc.pid if self.proc else None
+
+    @property
+    def gdb_port(self):
+        return self.ready.get("gdb")
+
+    @property
+    def jtag_port(self):
+        return self.ready.get("jtag")
+
+    def uart(self, name):
+        """The pty path of a UART started with uarts=(...)."""
+        return self.ready["uart"][name.lower()]
+
+    def start(self, timeout=10.0, stderr_path=None):
+        if not os.path.exists(self.executable):
+            raise EmulatorError("%s not found: run `make` first" % os.path.relpath(self.executable))
+        # stderr goes to a file, not a pipe: a chatty emulator must never block on a full pipe.
+        self.stderr_path = stderr_path or os.devnull
+        err = open(self.stderr_path, "wb") if stderr_path else subprocess.DEVNULL
+        try:
+            self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL)
+        finally:
+            if stderr_path:
+                err.close()
+        deadline = time.monotonic() + timeout
+        line = b""
+        while not line.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.stop()
+                raise EmulatorError("bootjump-emu printed no ready line within %.0f s (%s)" % (timeout, " ".join(self.args)))
+            r, _, _ = select.select([self.proc.stdout], [], [], left)
+            if not r:
+                continue
+            chunk = os.read(self.proc.stdout.fileno(), 4096)
+            if not chunk:
+                code = self.proc.wait()
+                self.proc = None
+                raise EmulatorError("bootjump-emu exited with status %d before it was ready: %s"
+                                    % (code, self._stderr_tail()))
+            line += chunk
+        try:
+            self.ready = json.loads(line.split(b"\n", 1)[0])
+        except ValueError:
+            self.stop()
+            raise EmulatorError("bootjump-emu's ready line is not JSON: %r" % line[:200]) from None
+        return self
+
+    def _stderr_tail(self):
+        if not self.stderr_path or self.stderr_path == os.devnull:
+            return "(stderr not captured)"
+        with open(self.stderr_path, "rb") as f:
+            lines = f.read().decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else "(no message)"
+
+    def stop(self, grace=2.0):
+        """Stop the emulator by pid: SIGTERM, then SIGKILL after `grace` seconds."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return None
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(grace)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        proc.stdout.close()
+        return proc.returncode
+
+    def __enter__(self):
+        return self.start() if self.proc is None else self
+
+    def __exit__(self, *exc):
+        self.stop()
