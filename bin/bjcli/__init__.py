@@ -1,0 +1,56 @@
+"""The bootjump command line. Each command is a module in bjcli/commands/ that registers itself
+with @command; this package finds them, so there is no second list of commands to keep."""
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from . import commands as _commands_pkg
+
+_COMMANDS = {}
+
+
+class CliError(Exception):
+    """A failure the user can act on; main() prints it as one line and exits 1."""
+
+
+def command(name, help):
+    """Register a command: the decorated function(parser) adds arguments and returns run(args)."""
+    def register(setup):
+        if name in _COMMANDS:
+            raise RuntimeError("command %r registered twice" % name)
+        _COMMANDS[name] = (help, setup)
+        return setup
+    return register
+
+
+def _load_commands():
+    for mod in pkgutil.iter_modules(_commands_pkg.__path__):
+        importlib.import_module("%s.%s" % (_commands_pkg.__name__, mod.name))
+
+
+def build_parser():
+    _load_commands()
+    parser = argparse.ArgumentParser(
+        prog="bootjump",
+        description="Find out, by measurement, why an STM32 does not stay in its ROM bootloader "
+                    "after a jump from user code.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in sorted(_COMMANDS):
+        help_text, setup = _COMMANDS[name]
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(run=setup(p))
+    return parser
+
+
+def main(argv):
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except CliError as e:
+        print("bootjump %s: %s" % (args.command, e), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("bootjump %s: interrupted" % args.command, file=sys.stderr)
+        return 130
