@@ -149,6 +149,7 @@ struct bj_part {
 \tstruct bj_region flash;
 \tuint32_t page_size;
 \tuint32_t program_bytes;
+\tuint32_t flash_erased; /* what an erased flash word reads */
 \tconst struct bj_region *banks;
 \tunsigned n_banks;
 \tstruct bj_region sram;
@@ -257,6 +258,7 @@ def c_part(db, p):
         ".core = %s" % CORE_ENUM[p.core], ".cpuid = %s" % hexu(num(r["cpuid"])), ".nvic_irqs = %d" % r["nvic_irqs"],
         ".flash = {%s, 0x%xu}" % (hexu(p.flash.base), p.flash.size),
         ".page_size = %d" % r["flash"]["page_size"], ".program_bytes = %d" % r["flash"]["program_bytes"],
+        ".flash_erased = %s" % hexu(num(r["flash"]["erased"])),
         ".banks = bj_%s_banks" % lo, ".n_banks = %d" % len(p.banks),
         ".sram = {%s, 0x%xu}" % (hexu(p.sram.base), p.sram.size),
         ".eeprom = {%s, 0x%xu}" % ((hexu(num(eeprom["base"])), num(eeprom["size"])) if eeprom else ("0", 0)),
@@ -340,6 +342,7 @@ def part_header(db, p):
            "#define BJ_FLASH_BASE %s" % hexu(p.flash.base), "#define BJ_FLASH_SIZE 0x%xu" % p.flash.size,
            "#define BJ_FLASH_PAGE_SIZE %du" % r["flash"]["page_size"],
            "#define BJ_FLASH_PROGRAM_BYTES %du" % r["flash"]["program_bytes"],
+           "#define BJ_FLASH_ERASED %s" % hexu(num(r["flash"]["erased"])),
            "#define BJ_FLASH_BANKS %du" % len(p.banks)]
     for i, b in enumerate(p.banks):
         out.append("#define BJ_FLASH_BANK%d_BASE %s" % (i + 1, hexu(b.base)))
@@ -366,6 +369,11 @@ def part_header(db, p):
         out.append("#define BJ_IP_%s_%s 1" % (name, ident(per["ip"])))
         if per.get("irq") is not None:
             out.append("#define %s_IRQn %d" % (name, per["irq"]))
+        # The RCC bits that clock and reset this instance (RCC.APB1ENR.USART2EN ...).
+        for ref, label in (("enable", "ENABLE"), ("reset", "RESET")):
+            if per.get(ref):
+                out.append("#define BJ_%s_%s_ADDR %s" % (name, label, hexu(p.reg_addr(per[ref]))))
+                out.append("#define BJ_%s_%s_BIT %s" % (name, label, hexu(p.bit(per[ref]))))
         for reg, d in ip["registers"].items():
             out.append("#define %s_%s MMIO32(%s_BASE + 0x%02xu)" % (name, reg, name, num(d["offset"])))
             out.append("#define %s_%s_ADDR (%s_BASE + 0x%02xu)" % (name, reg, name, num(d["offset"])))
@@ -436,6 +444,18 @@ def part_header(db, p):
             out.append("#define BJ_BL_USART%d_%s_PORT GPIO%s_BASE" % (i, k.upper(), u[k][1]))
             out.append("#define BJ_BL_USART%d_%s_PIN %du" % (i, k.upper(), int(u[k][2:])))
         out.append("#define BJ_BL_USART%d_AF %du" % (i, u["af"]))
+        per = r["peripherals"][u["periph"]]
+        out.append("#define BJ_BL_USART%d_IP_%s 1" % (i, ident(per["ip"])))
+        for ref, label in (("enable", "ENABLE"), ("reset", "RESET")):
+            if per.get(ref):
+                out.append("#define BJ_BL_USART%d_%s_ADDR BJ_%s_%s_ADDR" % (i, label, u["periph"], label))
+                out.append("#define BJ_BL_USART%d_%s_BIT BJ_%s_%s_BIT" % (i, label, u["periph"], label))
+        for k in ("tx", "rx"):
+            port = "GPIO%s" % u[k][1]
+            for ref, label in (("enable", "ENABLE"), ("reset", "RESET")):
+                if r["peripherals"][port].get(ref):
+                    out.append("#define BJ_BL_USART%d_%s_PORT_%s_ADDR BJ_%s_%s_ADDR" % (i, k.upper(), label, port, label))
+                    out.append("#define BJ_BL_USART%d_%s_PORT_%s_BIT BJ_%s_%s_BIT" % (i, k.upper(), label, port, label))
     out.append("#define BJ_BL_USART_COUNT %du" % len(r["bootloader"]["usarts"]))
     out += ["", "#endif"]
     return "\n".join(out) + "\n"

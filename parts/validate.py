@@ -28,7 +28,7 @@ OPTIONAL = {"eeprom", "uncertain"}
 UNSOURCED = {"name", "sources", "uncertain"}
 
 SUBKEYS = {
-    "flash": ({"base", "size", "page_size", "program_bytes", "banks"}, set()),
+    "flash": ({"base", "size", "page_size", "program_bytes", "erased", "banks"}, set()),
     "sram": ({"base", "size"}, set()),
     "eeprom": ({"base", "size"}, set()),
     "system_memory": ({"base", "size"}, set()),
@@ -312,6 +312,10 @@ def check_part_regions(part):
             pos += _num(bank.get("size", "0x0"))
         if banks and pos != fb + fs:
             errs.append("%s: flash banks add up to 0x%x bytes, flash is 0x%x" % (where, pos - fb, fs))
+        # What an erased word reads: 0xffffffff on most STM32, 0x00000000 on L0/L1 (the ROM's empty
+        # check and the emulator's erase both need it).
+        if flash.get("erased") not in ("0x00000000", "0xffffffff"):
+            errs.append("%s: flash erased must be \"0x00000000\" or \"0xffffffff\"" % where)
         page = flash.get("page_size", 0)
         if not (isinstance(page, int) and page > 0 and fs % page == 0):
             errs.append("%s: flash page_size must divide the flash size" % where)
