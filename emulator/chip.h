@@ -148,4 +148,18 @@ void chip_uart_put_rx(struct chip *chip, unsigned index, const uint8_t *buf, siz
 /* A one-line human summary for `monitor info`: part, state, PC, boot source, instructions, time. */
 void chip_describe(struct chip *chip, char *buf, size_t len);
 
+/* ------------------------------------------------------------------ added for the tracer fast path
+ * `monitor bj-step` (gdbstub_monitor.c, docs/architecture.md) stops *before* an exception is entered
+ * and *after* a reset, so that the debugger takes that one step the ordinary way and the fast and
+ * the plain path record the same trace. These two functions let it see both. */
+
+/* While on, chip_step() never enters an exception: when the step would enter one (an enabled,
+ * unmasked interrupt pending, or a fault or SVC raised by the instruction) it returns CHIP_HALTED
+ * with chip_halt_reason() == CHIP_HALT_VCATCH and nothing stacked: a faulting instruction has not
+ * retired (registers and memory as before it), an SVC has (PC after it). The next chip_step() with
+ * the catch off enters the exception as usual. Off after chip_create(). */
+void chip_set_exception_catch(struct chip *chip, bool on);
+/* Resets of any kind since chip_create(), so a front end can tell a step or a run reset the chip. */
+uint32_t chip_reset_count(const struct chip *chip);
+
 #endif
