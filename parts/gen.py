@@ -360,8 +360,11 @@ def part_header(db, p):
             "#define BJ_BOOTLOADER_RAM_SIZE 0x%xu" % num(r["bootloader"]["ram"]["size"]),
             "#define BJ_RESET_HZ %du" % r["clock"]["reset_hz"], "#define BJ_LSI_HZ %du" % r["clock"]["lsi_hz"],
             '#define BJ_RESET_CLOCK_%s 1' % ident(r["clock"]["reset_source"]), ""]
+    # The part's peripherals, then its core's own blocks (SCB, SYST, NVIC), named the same way.
+    periphs = dict(r["peripherals"])
+    periphs.update(db.raw["cores"][p.core]["peripherals"])
     seen_ip = set()
-    for name, per in r["peripherals"].items():
+    for name, per in periphs.items():
         ip = db.ip[per["ip"]]
         out.append("/* %s: %s at %s (%s) */" % (name, per["ip"], per["base"], ip["source"]))
         out.append("#define %s_BASE %s" % (name, hexu(num(per["base"]))))
@@ -387,7 +390,7 @@ def part_header(db, p):
     # Short names (RCC_CSR_SFTRSTF) for IP blocks with exactly one instance on this part; code that
     # serves several instances (both bootloader USARTs) uses the IP names (BJ_USART_V2_ISR_RXNE).
     single = {}
-    for name, per in r["peripherals"].items():
+    for name, per in periphs.items():
         single.setdefault(per["ip"], []).append(name)
     for ipname, names in single.items():
         if len(names) != 1:

@@ -8,7 +8,7 @@ import re
 HEX = re.compile(r"^0x[0-9a-f]+$")
 PIN = re.compile(r"^P[A-K](1[0-5]|[0-9])$")
 
-TOP_KEYS = {"schema", "sources", "ip", "parts"}
+TOP_KEYS = {"schema", "sources", "ip", "cores", "parts"}
 IP_KEYS = {"source", "registers"}
 REG_KEYS = {"offset", "reset", "bits", "fields", "keys"}
 FIELD_KEYS = {"lsb", "width", "values"}
@@ -112,6 +112,34 @@ def check_ip(raw):
             for kname, k in desc.get("keys", {}).items():
                 if not _hex(k):
                     errs.append("%s: key %s must be a lower-case hex string" % (rw, kname))
+    return errs
+
+
+def check_cores(raw):
+    """The core's own registers (SCB, SysTick, NVIC), per core, for every part with that core."""
+    errs = []
+    tags = set(raw.get("sources", {}))
+    cores = raw.get("cores", {})
+    for name, core in cores.items():
+        where = "core %s" % name
+        if name not in CORES:
+            errs.append("%s: not one of %s" % (where, sorted(CORES)))
+        errs += _keys(where, core, {"source", "peripherals"})
+        errs += check_sources_cited(where, core.get("source"), tags)
+        for per_name, per in core.get("peripherals", {}).items():
+            pw = "%s peripheral %s" % (where, per_name)
+            errs += _keys(pw, per, {"ip", "base"})
+            if per.get("ip") not in raw.get("ip", {}):
+                errs.append("%s: unknown ip block %r" % (pw, per.get("ip")))
+            if not _hex(per.get("base")):
+                errs.append("%s: base must be a lower-case hex string" % pw)
+    for part in raw.get("parts", []):
+        core = cores.get(part.get("core"))
+        if core is None:
+            errs.append("part %s: core %r has no entry under 'cores'" % (part.get("name"), part.get("core")))
+            continue
+        for clash in sorted(set(core.get("peripherals", {})) & set(part.get("peripherals", {}))):
+            errs.append("part %s: peripheral %s is already a register block of its core" % (part.get("name"), clash))
     return errs
 
 
@@ -345,6 +373,7 @@ def validate(raw):
         return errs
     tags = set(raw["sources"])
     errs += check_ip(raw)
+    errs += check_cores(raw)
     for part in raw["parts"]:
         errs += check_part_keys(part)
         errs += check_part_sources(part, tags)
