@@ -1,0 +1,11 @@
+"""Shared test set-up: the import roots of docs/architecture.md (the repository root for `parts`,
+`traces`, `c_probe`; gdb/ for `bjgdb`) and the scratch directory under build/test/gdb/."""
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+GDB_DIR = os.path.join(ROOT, "gdb")
+SCRATCH = os.path.join(ROOT, "build", "test", "gdb")
+for path in (ROOT, GDB_DIR):
+    if path not in sys.path:
+        sys.path.insert(0, path)
