@@ -350,6 +350,7 @@ def part_header(db, p):
             "#define BJ_SYSMEM_BASE %s" % hexu(p.system_memory.base),
             "#define BJ_SYSMEM_SIZE 0x%xu" % p.system_memory.size,
             "#define BJ_OPTION_BYTES_BASE %s" % hexu(p.option_bytes.base),
+            "#define BJ_OPTION_BYTES_SIZE 0x%xu" % p.option_bytes.size,
             "#define BJ_BOOTLOADER_ID 0x%02xu" % p.bootloader_id,
             "#define BJ_BOOTLOADER_ID_ADDR %s" % hexu(p.bootloader_id_address),
             "#define BJ_BOOTLOADER_PID 0x%03xu" % num(r["bootloader"]["pid"]),
