@@ -2,11 +2,15 @@
 # watcher), their host unit tests, and the tests that run them against ptys and the emulator.
 TOOLS_USART_SRC := tools/bootjump_usart.c tools/usart_report.c tools/usart_check.c \
 	tools/an3155.c tools/serial_port.c tools/json_out.c
+TOOLS_USB_SRC := tools/bootjump_usb.c tools/usb_devices.c tools/json_out.c
 TOOLS_HEADERS := $(wildcard tools/*.h)
+# Expanded only when bootjump-usb is built, so a machine without libusb still parses this file.
+TOOLS_LIBUSB_CFLAGS = $(shell pkg-config --cflags libusb-1.0)
+TOOLS_LIBUSB_LIBS = $(shell pkg-config --libs libusb-1.0)
 TOOLS_TEST_DIR := $(BUILD)/test/tools
-TOOLS_UNIT_TESTS := $(TOOLS_TEST_DIR)/test_an3155
+TOOLS_UNIT_TESTS := $(TOOLS_TEST_DIR)/test_an3155 $(TOOLS_TEST_DIR)/test_usb_devices
 
-ALL += $(BIN)/bootjump-usart
+ALL += $(BIN)/bootjump-usart $(BIN)/bootjump-usb
 TESTS += test-tools
 .PHONY: test-tools
 
@@ -14,11 +18,22 @@ $(BIN)/bootjump-usart: $(TOOLS_USART_SRC) $(TOOLS_HEADERS) $(GEN)/bj_parts.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(TOOLS_USART_SRC)
 
+$(BIN)/bootjump-usb: $(TOOLS_USB_SRC) $(TOOLS_HEADERS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(TOOLS_LIBUSB_CFLAGS) -o $@ $(TOOLS_USB_SRC) \
+		$(TOOLS_LIBUSB_LIBS) -lm
+
 $(TOOLS_TEST_DIR)/test_an3155: tools/tests/test_an3155.c tools/an3155.c tools/an3155.h \
 		tools/tests/check.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -Itools -o $@ tools/tests/test_an3155.c tools/an3155.c
 
-test-tools: $(BIN)/bootjump-usart $(TOOLS_UNIT_TESTS)
+$(TOOLS_TEST_DIR)/test_usb_devices: tools/tests/test_usb_devices.c tools/usb_devices.c \
+		tools/usb_devices.h tools/json_out.c tools/json_out.h tools/tests/check.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -Itools -o $@ tools/tests/test_usb_devices.c \
+		tools/usb_devices.c tools/json_out.c
+
+test-tools: $(BIN)/bootjump-usart $(BIN)/bootjump-usb $(TOOLS_UNIT_TESTS)
 	@set -e; for t in $(TOOLS_UNIT_TESTS); do $$t; done
 	$(PYTEST) -rs tools/tests
