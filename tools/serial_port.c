@@ -36,7 +36,8 @@ bool serial_baud_supported(unsigned baud)
 	return speed_of(baud, &speed);
 }
 
-enum serial_failure serial_classify_errno(int err)
+/* The failure class of an errno from open(2) or from taking the lock. */
+static enum serial_failure classify_errno(int err)
 {
 	switch (err) {
 	case ENOENT:
@@ -76,7 +77,7 @@ static int fail_errno(int fd, int err, enum serial_failure *failure, char *why, 
 		[SERIAL_PERMISSION] = "permission denied (join the group that owns it, e.g. "
 				      "dialout, or fix its udev rule)",
 	};
-	enum serial_failure what = serial_classify_errno(err);
+	enum serial_failure what = classify_errno(err);
 	char reason[200];
 
 	if (what < sizeof(advice) / sizeof(advice[0]) && advice[what])

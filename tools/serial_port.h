@@ -31,9 +31,6 @@ bool serial_baud_supported(unsigned baud);
 int serial_open(const char *path, const struct serial_settings *settings,
 		enum serial_failure *failure, char *why, size_t why_len);
 
-/* The failure class of an errno from open(2) or from taking the lock. */
-enum serial_failure serial_classify_errno(int err);
-
 /* Now on CLOCK_MONOTONIC, in nanoseconds. */
 int64_t serial_now_ns(void);
 
