@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "usart_report.h"
 
@@ -103,7 +102,7 @@ int main(int argc, char **argv)
 	run.opened = fd >= 0;
 	if (run.opened) {
 		usart_check_run(fd, run.timeout_ms, &check);
-		close(fd);
+		serial_close(fd);
 		run.check = &check;
 	} else {
 		run.open_why = why;

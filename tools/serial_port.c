@@ -150,6 +150,12 @@ int serial_open(const char *path, const struct serial_settings *settings,
 	return fd;
 }
 
+void serial_close(int fd)
+{
+	tcflush(fd, TCIOFLUSH);
+	close(fd);
+}
+
 int64_t serial_now_ns(void)
 {
 	struct timespec ts;

@@ -31,6 +31,10 @@ bool serial_baud_supported(unsigned baud);
 int serial_open(const char *path, const struct serial_settings *settings,
 		enum serial_failure *failure, char *why, size_t why_len);
 
+/* Closes the port without waiting: output still queued is discarded, since close(2) on a tty
+ * otherwise waits for it to drain (up to the driver's closing_wait, 30 s by default). */
+void serial_close(int fd);
+
 /* Now on CLOCK_MONOTONIC, in nanoseconds. */
 int64_t serial_now_ns(void);
 
