@@ -1,0 +1,60 @@
+# emulator/rom/: the behavioural ROM bootloader model, one system-memory image per part
+# (build/rom/<part>.bin, and the same stripped as build/rom/<part>.elf), and its tests.
+ROM_DIR := emulator/rom
+ROM_OUT := $(BUILD)/rom
+ROM_SRCS := $(wildcard $(ROM_DIR)/*.c)
+ROM_HDRS := $(wildcard $(ROM_DIR)/*.h)
+
+# Which parts the model can build is decided by drivers.h alone (from each part's IP blocks and
+# profile); this fragment records the preprocessor's verdict per part, with each part's -mcpu.
+# Make regenerates it, then rereads the makefiles, whenever a part or drivers.h changes.
+-include $(ROM_OUT)/parts.mk
+$(ROM_OUT)/parts.mk: $(PART_HEADERS) $(ROM_DIR)/drivers.h $(PARTS_JSON) $(PARTS_PY)
+	@mkdir -p $(@D)
+	@$(PYTHON) -m parts.gen mk $@.gen
+	@grep '^BJ_MCPU_' $@.gen > $@.tmp && rm $@.gen
+	@for p in $(BJ_PARTS); do \
+		if $(ARM_CC) -E -I$(GEN)/$$p $(ROM_DIR)/drivers.h > /dev/null 2> $(ROM_OUT)/$$p.unsupported; then \
+			rm $(ROM_OUT)/$$p.unsupported; echo "ROM_PARTS += $$p"; \
+		else echo "ROM_UNSUPPORTED += $$p"; fi; \
+	done >> $@.tmp
+	@mv $@.tmp $@
+
+rom_cflags = -mcpu=$(BJ_MCPU_$(1)) -mthumb -std=c11 -Os -g -Wall -Wextra -Werror -ffreestanding -fno-common \
+	-I$(GEN)/$(1) -I$(ROM_DIR)
+
+define rom_part
+$(ROM_OUT)/obj/$(1)/%.o: $(ROM_DIR)/%.c $(ROM_HDRS) $(GEN)/$(1)/bj_part.h
+	@mkdir -p $$(@D)
+	$(ARM_CC) $(call rom_cflags,$(1)) -c $$< -o $$@
+
+# Unstripped, for working on the model itself; what the emulator and the tracer get has no symbols.
+$(ROM_OUT)/obj/$(1)/rom.elf: $(patsubst $(ROM_DIR)/%.c,$(ROM_OUT)/obj/$(1)/%.o,$(ROM_SRCS)) $(ROM_DIR)/rom.ld $(GEN)/$(1)/memory.ld
+	$(ARM_CC) $(call rom_cflags,$(1)) -nostdlib -T $(ROM_DIR)/rom.ld -L$(GEN)/$(1) -o $$@ $$(filter %.o,$$^) -lgcc
+
+$(ROM_OUT)/$(1).elf: $(ROM_OUT)/obj/$(1)/rom.elf
+	$(ARM_STRIP) -o $$@ $$<
+
+$(ROM_OUT)/$(1).bin: $(ROM_OUT)/obj/$(1)/rom.elf
+	$(ARM_OBJCOPY) -O binary --gap-fill 0xff -j .text -j .bl_id $$< $$@
+endef
+$(foreach p,$(ROM_PARTS),$(eval $(call rom_part,$(p))))
+
+ROM_IMAGES := $(foreach p,$(ROM_PARTS),$(ROM_OUT)/$(p).bin $(ROM_OUT)/$(p).elf)
+ALL += $(ROM_IMAGES)
+
+.PHONY: rom test-rom test-rom-unit
+rom: $(ROM_IMAGES)
+
+# Host unit tests: the protocol core over a fake USART and memory, for every part in bj_parts.h.
+ROM_TEST_BIN := $(BUILD)/test/rom/test_protocol
+$(ROM_TEST_BIN): $(ROM_DIR)/tests/test_protocol.c $(ROM_DIR)/tests/fake_port.c $(ROM_DIR)/tests/fake_port.h \
+		$(ROM_DIR)/protocol.c $(ROM_DIR)/protocol.h $(GEN)/bj_parts.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -I$(ROM_DIR) -o $@ $(filter %.c,$^)
+
+test-rom-unit: $(ROM_TEST_BIN)
+	$(ROM_TEST_BIN)
+
+test-rom: test-rom-unit
+#TESTS += test-rom

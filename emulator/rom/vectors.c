@@ -1,0 +1,36 @@
+/* The start of system memory (the vector table, as the core reads it at reset when the boot pins
+ * select system memory) and the bootloader ID byte AN2606 places at the end of it. */
+#include "rom.h"
+
+void bl_reset(void);
+
+/* NMI, HardFault and every interrupt: the bootloader enables none, so arriving here means the
+ * caller left one pending or faulted us; stay put where a debugger can see it. */
+static void bl_unexpected(void)
+{
+	for (;;) {
+	}
+}
+
+typedef void (*bl_vector)(void);
+
+/* 16 system exceptions, then the part's NVIC lines. Reserved slots (7-10, 13) stay 0. */
+__attribute__((section(".vectors"), used)) static const bl_vector bl_vectors[16 + BJ_NVIC_IRQS] = {
+	/* The initial stack pointer: the top of the RAM AN2606 gives the bootloader. */
+	[0] = (bl_vector)(BJ_BOOTLOADER_RAM_BASE + BJ_BOOTLOADER_RAM_SIZE),
+	[1] = bl_reset,
+	[2] = bl_unexpected, /* NMI */
+	[3] = bl_unexpected, /* HardFault */
+	[4] = bl_unexpected, /* MemManage (ARMv7-M) */
+	[5] = bl_unexpected, /* BusFault (ARMv7-M) */
+	[6] = bl_unexpected, /* UsageFault (ARMv7-M) */
+	[11] = bl_unexpected, /* SVCall */
+	[12] = bl_unexpected, /* DebugMonitor (ARMv7-M) */
+	[14] = bl_unexpected, /* PendSV */
+	[15] = bl_unexpected, /* SysTick */
+	[16 ... 16 + BJ_NVIC_IRQS - 1] = bl_unexpected,
+};
+
+/* AN2606 §4.2: the bootloader ID is at "the last byte address - 1" of system memory; the linker
+ * script puts this section at _bj_bootloader_id_addr from build/gen/<part>/memory.ld. */
+__attribute__((section(".bl_id"), used)) static const uint8_t bl_id = BJ_BOOTLOADER_ID;
