@@ -52,8 +52,10 @@ class Part:
         self.family = raw["family"]
         self.core = raw["core"]
         self.profile = raw["activation"]["profile"]
-        self.bootloader_id = num(raw["bootloader"]["id"])
-        self.bootloader_id_address = num(raw["bootloader"]["id_address"])
+        # None where AN2606 gives the part no bootloader ID byte (STM32F10xxx).
+        bl = raw["bootloader"]
+        self.bootloader_id = None if bl["id"] is None else num(bl["id"])
+        self.bootloader_id_address = None if bl["id_address"] is None else num(bl["id_address"])
         self.flash = self._region("flash")
         self.sram = self._region("sram")
         self.system_memory = self._region("system_memory")
@@ -61,6 +63,20 @@ class Part:
         self.eeprom = self._region("eeprom") if "eeprom" in raw else None
         self.banks = [Region("bank%d" % (i + 1), num(b["base"]), num(b["size"]))
                       for i, b in enumerate(raw["flash"]["banks"])]
+        self.page_size = raw["flash"]["page_size"]
+        self.sectors = []
+        base = self.flash.base
+        for i, size in enumerate(raw["flash"].get("sectors", [])):
+            self.sectors.append(Region("sector%d" % i, base, num(size)))
+            base += num(size)
+
+    def erase_units(self):
+        """The flash erase units in address order: the sectors where the part has them (F4),
+        otherwise uniform pages of page_size."""
+        if self.sectors:
+            return list(self.sectors)
+        return [Region("page%d" % i, self.flash.base + i * self.page_size, self.page_size)
+                for i in range(self.flash.size // self.page_size)]
 
     def _region(self, key):
         r = self.raw[key]
@@ -162,7 +178,8 @@ class Database:
             raise PartError("DEV_ID %s is shared by %s; name the part, or give the bootloader ID "
                             "byte (%s) to tell them apart"
                             % (shown, ", ".join(p.name for p in found),
-                               ", ".join("0x%02x for %s" % (p.bootloader_id, p.name) for p in found)))
+                               ", ".join("%s for %s" % ("none" if p.bootloader_id is None else "0x%02x" % p.bootloader_id,
+                                                        p.name) for p in found)))
         return found[0]
 
 

@@ -18,8 +18,9 @@ CORE_ENUM = {"cortex-m0": "BJ_CORE_M0", "cortex-m0plus": "BJ_CORE_M0PLUS",
 # -mcpu for arm-none-eabi-gcc per core.
 CORE_MCPU = {"cortex-m0": "cortex-m0", "cortex-m0plus": "cortex-m0plus",
              "cortex-m3": "cortex-m3", "cortex-m4": "cortex-m4"}
-# Option bits the emulator's boot logic understands; other names are data for people only.
-OPTION_BITS = ("nBOOT1", "nBOOT0", "nBOOT_SEL", "BOOT_SEL", "BFB2", "nSWBOOT0")
+# Option bits the emulator's boot logic understands: one list, in parts/validate.py, which rejects
+# any other key of boot.option_bits.
+from .validate import OPTION_BITS  # noqa: E402
 RESET_CAUSES = ("power_on", "pin", "software", "independent_watchdog", "window_watchdog",
                 "low_power", "option_load", "firewall", "brown_out", "v18_power")
 
@@ -152,6 +153,8 @@ struct bj_part {
 \tuint32_t flash_erased; /* what an erased flash word reads */
 \tconst struct bj_region *banks;
 \tunsigned n_banks;
+\tconst uint32_t *sector_sizes; /* non-uniform erase units in address order (F4); NULL: pages */
+\tunsigned n_sectors;
 \tstruct bj_region sram;
 \tstruct bj_region eeprom; /* size 0: none */
 \tstruct bj_region system_memory;
@@ -180,6 +183,7 @@ struct bj_part {
 %(option_bits)s
 \tbool empty_check_at_reset;
 \tstruct bj_bitref empty_flag;
+\tbool has_bootloader_id; /* false: AN2606 gives this part no ID byte; id and address are 0 */
 \tuint8_t bootloader_id;
 \tuint32_t bootloader_id_address;
 \tuint16_t bootloader_pid;
@@ -214,6 +218,9 @@ def c_part(db, p):
                % (lo, ", ".join('"%s"' % a for a in p.aliases)))
     pre.append("static const struct bj_region bj_%s_banks[] = {%s};"
                % (lo, ", ".join("{%s, 0x%xu}" % (hexu(b.base), b.size) for b in p.banks)))
+    if p.sectors:
+        pre.append("static const uint32_t bj_%s_sectors[] = {%s};"
+                   % (lo, ", ".join("0x%xu" % x.size for x in p.sectors)))
     periph_lines = []
     for name, per in r["peripherals"].items():
         rv = per.get("reset_values", {})
@@ -260,6 +267,7 @@ def c_part(db, p):
         ".page_size = %d" % r["flash"]["page_size"], ".program_bytes = %d" % r["flash"]["program_bytes"],
         ".flash_erased = %s" % hexu(num(r["flash"]["erased"])),
         ".banks = bj_%s_banks" % lo, ".n_banks = %d" % len(p.banks),
+        ".sector_sizes = %s" % ("bj_%s_sectors" % lo if p.sectors else "NULL"), ".n_sectors = %d" % len(p.sectors),
         ".sram = {%s, 0x%xu}" % (hexu(p.sram.base), p.sram.size),
         ".eeprom = {%s, 0x%xu}" % ((hexu(num(eeprom["base"])), num(eeprom["size"])) if eeprom else ("0", 0)),
         ".system_memory = {%s, 0x%xu}" % (hexu(p.system_memory.base), p.system_memory.size),
@@ -286,7 +294,9 @@ def c_part(db, p):
     f += [
         ".empty_check_at_reset = %s" % ("true" if boot["empty_check_at_reset"] else "false"),
         ".empty_flag = %s" % bitref(p, boot["empty_flag"]),
-        ".bootloader_id = 0x%02xu" % p.bootloader_id, ".bootloader_id_address = %s" % hexu(p.bootloader_id_address),
+        ".has_bootloader_id = %s" % ("false" if p.bootloader_id is None else "true"),
+        ".bootloader_id = 0x%02xu" % (p.bootloader_id or 0),
+        ".bootloader_id_address = %s" % hexu(p.bootloader_id_address or 0),
         ".bootloader_pid = 0x%03xu" % num(bl["pid"]), ".bootloader_version = 0x%02xu" % num(bl["version"]),
         ".bootloader_usarts = bj_%s_bl_usarts" % lo, ".n_bootloader_usarts = %d" % len(bl["usarts"]),
         ".bootloader_ram = {%s, 0x%xu}" % (hexu(num(bl["ram"]["base"])), num(bl["ram"]["size"])),
@@ -344,6 +354,10 @@ def part_header(db, p):
            "#define BJ_FLASH_PROGRAM_BYTES %du" % r["flash"]["program_bytes"],
            "#define BJ_FLASH_ERASED %s" % hexu(num(r["flash"]["erased"])),
            "#define BJ_FLASH_BANKS %du" % len(p.banks)]
+    if p.sectors:
+        # Non-uniform erase units (sector n at BJ_FLASH_BASE + the sizes before it).
+        out.append("#define BJ_FLASH_SECTORS %du" % len(p.sectors))
+        out.append("#define BJ_FLASH_SECTOR_SIZES {%s}" % ", ".join("0x%xu" % x.size for x in p.sectors))
     for i, b in enumerate(p.banks):
         out.append("#define BJ_FLASH_BANK%d_BASE %s" % (i + 1, hexu(b.base)))
     out += ["#define BJ_SRAM_BASE %s" % hexu(p.sram.base), "#define BJ_SRAM_SIZE 0x%xu" % p.sram.size,
@@ -351,9 +365,12 @@ def part_header(db, p):
             "#define BJ_SYSMEM_SIZE 0x%xu" % p.system_memory.size,
             "#define BJ_OPTION_BYTES_BASE %s" % hexu(p.option_bytes.base),
             "#define BJ_OPTION_BYTES_SIZE 0x%xu" % p.option_bytes.size,
-            "#define BJ_BOOTLOADER_ID 0x%02xu" % p.bootloader_id,
-            "#define BJ_BOOTLOADER_ID_ADDR %s" % hexu(p.bootloader_id_address),
-            "#define BJ_BOOTLOADER_PID 0x%03xu" % num(r["bootloader"]["pid"]),
+            # BJ_BOOTLOADER_ID and _ADDR exist only where AN2606 gives the part an ID byte.
+            "#define BJ_HAS_BOOTLOADER_ID %d" % (p.bootloader_id is not None)]
+    if p.bootloader_id is not None:
+        out += ["#define BJ_BOOTLOADER_ID 0x%02xu" % p.bootloader_id,
+                "#define BJ_BOOTLOADER_ID_ADDR %s" % hexu(p.bootloader_id_address)]
+    out += ["#define BJ_BOOTLOADER_PID 0x%03xu" % num(r["bootloader"]["pid"]),
             "#define BJ_BOOTLOADER_VERSION 0x%02xu" % num(r["bootloader"]["version"]),
             "#define BJ_BOOTLOADER_EXTENDED_ERASE %d" % (r["bootloader"]["erase"] == "extended"),
             "#define BJ_BOOTLOADER_RW_SRAM %d" % bool(r["bootloader"]["rw_sram"]),
@@ -471,7 +488,8 @@ def linker(p):
         "  FLASH (rx) : ORIGIN = 0x%08x, LENGTH = 0x%x" % (p.flash.base, p.flash.size),
         "  SRAM (rwx) : ORIGIN = 0x%08x, LENGTH = 0x%x" % (p.sram.base, p.sram.size),
         "  SYSMEM (rx) : ORIGIN = 0x%08x, LENGTH = 0x%x" % (p.system_memory.base, p.system_memory.size),
-        "}", "_bj_bootloader_id_addr = 0x%08x;" % p.bootloader_id_address, ""])
+        "}"] + ([] if p.bootloader_id_address is None else
+                ["_bj_bootloader_id_addr = 0x%08x;" % p.bootloader_id_address]) + [""])
 
 
 def tcl(db):
@@ -487,7 +505,8 @@ def tcl(db):
             "sram_base": "0x%08x" % p.sram.base, "sram_size": "0x%x" % p.sram.size,
             "sysmem_base": "0x%08x" % p.system_memory.base, "sysmem_size": "0x%x" % p.system_memory.size,
             "option_bytes": "0x%08x" % p.option_bytes.base,
-            "bootloader_id": "0x%02x" % p.bootloader_id, "bootloader_id_addr": "0x%08x" % p.bootloader_id_address,
+            "bootloader_id": "none" if p.bootloader_id is None else "0x%02x" % p.bootloader_id,
+            "bootloader_id_addr": "none" if p.bootloader_id_address is None else "0x%08x" % p.bootloader_id_address,
             "dbgmcu_idcode": "0x%08x" % p.reg_addr("DBGMCU.IDCODE"),
             "backup_regs": " ".join("0x%08x" % p.reg_addr(x) for x in r["backup"]["registers"]),
             "backup_width": str(r["backup"]["width"]),

@@ -14,6 +14,9 @@ REG_KEYS = {"offset", "reset", "bits", "fields", "keys"}
 FIELD_KEYS = {"lsb", "width", "values"}
 
 CORES = {"cortex-m0", "cortex-m0plus", "cortex-m3", "cortex-m4"}
+# Option bits the emulator's boot logic understands (the keys of boot.option_bits); parts/gen.py
+# emits one bj_bitref per name. The value of each key is the bit's name in the option register.
+OPTION_BITS = ("nBOOT1", "nBOOT0", "nBOOT_SEL", "BOOT_SEL", "BFB2", "nSWBOOT0")
 # ROM activation profiles; their meaning is documented in emulator/rom/README.md.
 PROFILES = {"plain", "empty-check", "empty-check-f04x", "dual-bank", "g0-empty-flag", "boot-empty-check"}
 # DBGMCU sits at one of two addresses depending on the core (RM0377 §27.9, RM0008 §31.6).
@@ -28,7 +31,7 @@ OPTIONAL = {"eeprom", "uncertain"}
 UNSOURCED = {"name", "sources", "uncertain"}
 
 SUBKEYS = {
-    "flash": ({"base", "size", "page_size", "program_bytes", "erased", "banks"}, set()),
+    "flash": ({"base", "size", "page_size", "program_bytes", "erased", "banks"}, {"sectors"}),
     "sram": ({"base", "size"}, set()),
     "eeprom": ({"base", "size"}, set()),
     "system_memory": ({"base", "size"}, set()),
@@ -269,15 +272,22 @@ def check_part_values(part, ip):
             errs.append("%s: boot option_register %s" % (where, e))
         else:
             for label, bit in boot.get("option_bits", {}).items():
+                if label not in OPTION_BITS:
+                    errs.append("%s: boot option bit %r is not one of %s" % (where, label, ", ".join(OPTION_BITS)))
                 e = _resolve(part, ip, "%s.%s" % (boot["option_register"], bit), "bit")
                 if e:
                     errs.append("%s: boot option bit %s: %s" % (where, label, e))
+    elif boot.get("option_bits"):
+        errs.append("%s: boot option_bits given without an option_register" % where)
     if boot.get("empty_flag"):
         e = _resolve(part, ip, boot["empty_flag"], "bit")
         if e:
             errs.append("%s: boot empty_flag %s" % (where, e))
-    if boot.get("boot0_gpio") is not None and not PIN.match(str(boot["boot0_gpio"])):
-        errs.append("%s: boot0_gpio %r is not a pin name like PB8" % (where, boot["boot0_gpio"]))
+    if boot.get("boot0_gpio") is not None:
+        if not PIN.match(str(boot["boot0_gpio"])):
+            errs.append("%s: boot0_gpio %r is not a pin name like PB8" % (where, boot["boot0_gpio"]))
+        elif "GPIO" + boot["boot0_gpio"][1] not in part.get("peripherals", {}):
+            errs.append("%s: boot0_gpio %s needs peripheral GPIO%s" % (where, boot["boot0_gpio"], boot["boot0_gpio"][1]))
     bl = part.get("bootloader", {})
     for u in bl.get("usarts", []):
         per = part.get("peripherals", {}).get(u.get("periph"))
@@ -286,6 +296,15 @@ def check_part_values(part, ip):
         for pin in ("tx", "rx"):
             if not PIN.match(str(u.get(pin))):
                 errs.append("%s: bootloader USART pin %r is not a pin name" % (where, u.get(pin)))
+            elif "GPIO" + u[pin][1] not in part.get("peripherals", {}):
+                errs.append("%s: bootloader USART pin %s needs peripheral GPIO%s" % (where, u[pin], u[pin][1]))
+        if not (isinstance(u.get("af"), int) and 0 <= u["af"] <= 15):
+            errs.append("%s: bootloader USART alternate function %r is not 0..15" % (where, u.get("af")))
+    if (bl.get("id") is None) != (bl.get("id_address") is None):
+        errs.append("%s: bootloader id and id_address are both given or both null (AN2606 gives no ID)" % where)
+    for k in ("id", "id_address", "pid", "version"):
+        if bl.get(k) is not None and not _hex(bl.get(k)):
+            errs.append("%s: bootloader %s must be a lower-case hex string" % (where, k))
     if bl.get("erase") not in ("legacy", "extended"):
         errs.append("%s: bootloader erase must be legacy (0x43) or extended (0x44)" % where)
     return errs
@@ -347,6 +366,18 @@ def check_part_regions(part):
         page = flash.get("page_size", 0)
         if not (isinstance(page, int) and page > 0 and fs % page == 0):
             errs.append("%s: flash page_size must divide the flash size" % where)
+        # Non-uniform erase units (F4 sectors): sizes in address order, tiling the flash; page_size
+        # is then the smallest erase unit and every sector a multiple of it.
+        sectors = flash.get("sectors")
+        if sectors is not None:
+            if not (isinstance(sectors, list) and sectors and all(_hex(x) for x in sectors)):
+                errs.append("%s: flash sectors must be a non-empty list of hex sizes" % where)
+            else:
+                total = sum(_num(x) for x in sectors)
+                if total != fs:
+                    errs.append("%s: flash sectors add up to 0x%x bytes, flash is 0x%x" % (where, total, fs))
+                if isinstance(page, int) and page > 0 and any(_num(x) % page for x in sectors):
+                    errs.append("%s: every flash sector must be a multiple of page_size" % where)
     return errs
 
 

@@ -139,3 +139,59 @@ def test_hex_must_be_lower_case_hex(raw):
 def test_bootloader_usart_must_be_a_usart(raw):
     expect(raw, lambda db: part(db, "stm32l011")["bootloader"]["usarts"][0].update(periph="RCC"),
            "is not a USART peripheral")
+
+
+def test_option_bit_key_outside_the_emulator_set(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["boot"]["option_bits"].update(nBOOT9="nBOOT1"),
+           "boot option bit 'nBOOT9' is not one of")
+
+
+def test_option_bits_need_an_option_register(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["boot"].update(option_register=None),
+           "option_bits given without an option_register")
+
+
+def test_gen_uses_the_validator_option_bits():
+    from parts import gen, validate
+    assert gen.OPTION_BITS is validate.OPTION_BITS
+
+
+def test_boot0_gpio_port_must_be_a_peripheral(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["boot"].update(boot0_gpio="PK3"), "needs peripheral GPIOK")
+
+
+def test_bootloader_usart_pin_port_must_be_a_peripheral(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["bootloader"]["usarts"][0].update(tx="PD5"),
+           "needs peripheral GPIOD")
+
+
+def test_bootloader_usart_af_range(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["bootloader"]["usarts"][0].update(af=16), "not 0..15")
+
+
+def test_bootloader_id_and_address_go_together(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["bootloader"].update(id=None), "both given or both null")
+
+
+def test_bootloader_id_may_be_absent(raw):
+    def no_id(db):
+        part(db, "stm32l011")["bootloader"].update(id=None, id_address=None)
+    assert broken(raw, no_id) == []
+
+
+def test_flash_sectors_must_tile_the_flash(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["flash"].update(sectors=["0x2000", "0x1000"]),
+           "flash sectors add up to 0x3000 bytes, flash is 0x4000")
+
+
+def test_flash_sectors_are_multiples_of_page_size(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["flash"].update(sectors=["0x3fc0", "0x40"]),
+           "multiple of page_size")
+
+
+def test_flash_sectors_are_hex_sizes(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["flash"].update(sectors=[16384]), "list of hex sizes")
+
+
+def test_flash_sectors_that_tile_are_accepted(raw):
+    assert broken(raw, lambda db: part(db, "stm32l011")["flash"].update(sectors=["0x2000", "0x2000"])) == []
