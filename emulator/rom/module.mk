@@ -57,4 +57,4 @@ test-rom-unit: $(ROM_TEST_BIN)
 	$(ROM_TEST_BIN)
 
 test-rom: test-rom-unit
-#TESTS += test-rom
+TESTS += test-rom
