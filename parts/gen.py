@@ -467,6 +467,8 @@ def part_header(db, p):
         out.append("#define BJ_BL_USART%d_AF %du" % (i, u["af"]))
         per = r["peripherals"][u["periph"]]
         out.append("#define BJ_BL_USART%d_IP_%s 1" % (i, ident(per["ip"])))
+        if per.get("irq") is not None:
+            out.append("#define BJ_BL_USART%d_IRQn %d" % (i, per["irq"]))
         for ref, label in (("enable", "ENABLE"), ("reset", "RESET")):
             if per.get(ref):
                 out.append("#define BJ_BL_USART%d_%s_ADDR BJ_%s_%s_ADDR" % (i, label, u["periph"], label))
