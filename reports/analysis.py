@@ -1,0 +1,101 @@
+"""One trace, analysed: exit, decision point, reads of user flash and option bytes, timeline lanes,
+and the verdict against the part's documented activation profile."""
+import parts
+from traces import schema
+from traces.schema import num
+
+from . import decision, exits, expectations
+from .dataflow import Flow
+from .regions import classify, lane
+from .symbols import NONE
+
+
+class ReportError(Exception):
+    """The trace or a companion file cannot be used; the message is one line saying why."""
+
+
+class Read:
+    """A load of user flash, option bytes or data EEPROM by any step of the trace."""
+    __slots__ = ("step", "pc", "addr", "size", "value", "kind")
+
+    def __init__(self, step, pc, addr, size, value, kind):
+        self.step, self.pc, self.addr, self.size, self.value, self.kind = step, pc, addr, size, value, kind
+
+
+class Analysis:
+    def __init__(self, trace, part, symbols=NONE):
+        self.trace = trace
+        self.part = part
+        self.symbols = symbols
+        end = trace.end
+        self.flow = Flow(trace.steps, trace.header["registers"], end.get("pc") if end else None)
+        self.exit = exits.find(self.flow, part, end)
+        self.decisions = self._decisions()
+        tiers = (1,) if self.exit.kind == "idle" else (1, 2)
+        self.decision = decision.choose(self.decisions, tiers)
+        self.reads = self._reads()
+        self.verdict = expectations.verdict(self)
+
+    def _decisions(self):
+        ex = self.exit
+        if ex.entry is None or ex.step is None:
+            return []
+        last = ex.loop.first - 1 if ex.kind == "idle" else ex.step
+        return decision.conditionals(self.flow, self.part, ex.entry, last)
+
+    def _reads(self):
+        out = []
+        for k, st in enumerate(self.trace.steps):
+            for a in st["mem"]:
+                if a["op"] != "r":
+                    continue
+                addr = num(a["addr"])
+                kind, tier = classify(self.part, addr)
+                if tier == 1:
+                    out.append(Read(k, num(st["pc"]), addr, a["size"], num(a["value"]), kind))
+        return out
+
+    def lanes(self):
+        """Per step: the timeline lane of its PC (exception when IPSR is non-zero)."""
+        xpsr = self.flow.initial.get("xpsr")
+        out = []
+        for st in self.trace.steps:
+            out.append(lane(self.part, num(st["pc"]), xpsr & 0x1FF if xpsr is not None else 0))
+            if "xpsr" in st["regs"]:
+                xpsr = num(st["regs"]["xpsr"])
+        return out
+
+    def symbol(self, addr):
+        """The ELF's name for an address outside the ROM, or None (ROM symbols are never used)."""
+        if addr is None or addr in self.part.system_memory:
+            return None
+        return self.symbols.name(addr & ~1)
+
+    def flash_word0(self):
+        """(value, step) of user flash word 0: as the ROM read it, else the header's (step None)."""
+        base = self.part.flash.base
+        for r in self.reads:
+            if r.addr == base and r.size == 4 and r.pc in self.part.system_memory:
+                return r.value, r.step
+        word = self.trace.header.get("flash_word0")
+        return (num(word), None) if word is not None else (None, None)
+
+    def word_at(self, addr):
+        """A 32-bit word of user flash as the ROM read it (None when it did not)."""
+        for r in self.reads:
+            if r.addr == addr and r.size == 4 and r.pc in self.part.system_memory:
+                return r.value
+        return None
+
+
+def analyse(trace_path, symbols=NONE):
+    """Load, validate and analyse a trace. Raises ReportError with a one-line message."""
+    try:
+        trace = schema.load(trace_path)
+    except schema.TraceError as e:
+        raise ReportError(str(e)) from None
+    try:
+        part = parts.lookup(trace.header["part"])
+    except parts.PartError as e:
+        raise ReportError("%s: %s" % (trace_path, e)) from None
+    return Analysis(trace, part, symbols)

@@ -1,0 +1,122 @@
+"""How control left the ROM: by a branch to user flash, by a reset, by a fault, or not at all (the
+bootloader idles in its command loop), read from the trace's steps and its end record."""
+from traces.schema import num
+
+from .regions import USER_FLASH
+
+# ARMv6-M ARM B1.5.2 / ARMv7-M ARM B1.5.2: exception numbers.
+EXCEPTIONS = {1: "Reset", 2: "NMI", 3: "HardFault", 4: "MemManage", 5: "BusFault", 6: "UsageFault",
+              11: "SVCall", 12: "DebugMonitor", 14: "PendSV", 15: "SysTick"}
+_LONGEST_LOOP = 64      # instructions in one iteration of a polling loop, at most (as gdb/ stops)
+
+
+def exception_name(number):
+    return EXCEPTIONS.get(number) or ("IRQ%d" % (number - 16) if number >= 16 else "exception %d" % number)
+
+
+class StackSet:
+    """An instruction that set a stack pointer from a value (msr msp, mov sp, ...)."""
+
+    def __init__(self, step, register, value, slice_):
+        self.step, self.register, self.value, self.slice = step, register, value, slice_
+
+
+class Loop:
+    """The polling loop the ROM settled in."""
+
+    def __init__(self, first, period, polled):
+        self.first, self.period, self.polled = first, period, polled   # polled: [(addr, value)]
+
+
+class Exit:
+    """kind: branch | idle | fault | reset | stopped | truncated | not-in-rom."""
+
+    def __init__(self, kind):
+        self.kind = kind
+        self.step = None          # the step that left the ROM (branch), or the last step recorded
+        self.target = None        # where a branch went
+        self.target_slice = None  # where the branch target's value came from
+        self.stack = None         # StackSet before the branch
+        self.entry = None         # first step in the ROM
+        self.loop = None          # Loop, for idle
+        self.fault = None         # the end record's fault object
+        self.end_exit = None      # the end record's exit, or None when truncated
+        self.disagrees = None     # text when the steps contradict the end record
+
+
+def find(flow, part, end):
+    """Classify the exit of a trace whose def-use index is `flow`."""
+    steps = flow.steps
+    rom = part.system_memory
+    entry = next((k for k, st in enumerate(steps) if num(st["pc"]) in rom), None)
+    end_exit = end["exit"] if end else None
+    if entry is None:
+        ex = Exit("not-in-rom")
+        ex.step = len(steps) - 1 if steps else None
+        ex.end_exit = end_exit
+        return ex
+    left = next((k for k in range(entry, len(steps))
+                 if num(steps[k]["pc"]) in rom and flow.next_pc[k] is not None
+                 and part.region_of(flow.next_pc[k]) in USER_FLASH), None)
+    last = len(steps) - 1
+    if end_exit in ("fault", "reset") and left in (None, last):
+        # The last step may have branched to where the fault was taken (an even address, say).
+        ex = _branch(flow, entry, last) if flow.insns[last] and flow.insns[last].is_branch else Exit(None)
+        ex.kind, ex.step, ex.fault = end_exit, last, end.get("fault")
+    elif left is not None:
+        ex = _branch(flow, entry, left)
+        if end_exit not in (None, "user-flash"):
+            ex.disagrees = ("the steps show the PC in user flash after step %d, but the tracer's end "
+                            "record says %r" % (left, end_exit))
+    elif end_exit == "bootloader-idle":
+        ex = Exit("idle")
+        ex.loop = _loop(flow, part)
+        ex.step = ex.loop.first
+    else:
+        ex = Exit("stopped" if end_exit else "truncated")
+        ex.step = len(steps) - 1
+        if end_exit == "user-flash":
+            ex.disagrees = "the tracer's end record says user-flash, but no step branched from the ROM to user flash"
+    ex.entry = entry
+    ex.end_exit = end_exit
+    return ex
+
+
+def _branch(flow, entry, left):
+    ex = Exit("branch")
+    ex.step = left
+    ex.target = flow.next_pc[left]
+    ex.target_slice = flow.slice(left + 1, ["pc"])
+    for k in range(left, entry - 1, -1):
+        insn = flow.insns[k]
+        if insn is None or flow.executed[k] is False:
+            continue
+        # push, pop and sp arithmetic move the stack pointer; msr msp / mov sp / ldr sp set it.
+        reg = insn.sp_write or ("sp" if "sp" in insn.writes and "sp" not in insn.reads else None)
+        if reg:
+            value = flow.regs_before(k + 1).get(reg)
+            sources = sorted(insn.reads)
+            if value is None and len(sources) == 1:
+                value = flow.regs_before(k).get(sources[0])
+            ex.stack = StackSet(k, reg, value, flow.slice(k + 1, [reg]))
+            break
+    return ex
+
+
+def _loop(flow, part):
+    """The repeating tail of the trace: smallest period whose last two iterations match."""
+    pcs = [st["pc"] for st in flow.steps]
+    n = len(pcs)
+    for period in range(1, min(_LONGEST_LOOP, n // 2) + 1):
+        if pcs[n - period:] == pcs[n - 2 * period:n - period]:
+            first = n - 2 * period
+            while first > 0 and pcs[first - 1] == pcs[first - 1 + period]:
+                first -= 1
+            polled = []
+            for st in flow.steps[n - period:]:
+                for a in st["mem"]:
+                    addr = num(a["addr"])
+                    if a["op"] == "r" and part.region_of(addr) in ("peripheral", "core-peripheral"):
+                        polled.append((addr, num(a["value"])))
+            return Loop(first, period, polled)
+    return Loop(max(n - 1, 0), 0, [])

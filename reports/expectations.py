@@ -1,0 +1,329 @@
+"""The verdict: what the trace shows, what the part's documented activation profile predicts for a
+jump from user code, and whether the two agree, citing the part database's sources and caveats.
+
+What each profile predicts is the reading the ROM model documents (emulator/rom/activation_*.c)
+of AN2606 Table 2 and the part notes; the part's own facts (profile, pattern, erased value, banks,
+SRAM, quotes and their sources) come from parts/stm32.json through `import parts`.
+"""
+import parts
+
+from .exits import exception_name
+from .regions import describe
+from .text import Code, Strong, addr_name, h, plain
+
+OUTCOME_WORDS = {
+    "returned": "returned to user flash by a branch",
+    "stayed": "stayed in the bootloader (idle in its command loop)",
+    "fault": "ended in a fault",
+    "reset": "ended in a reset",
+    "unknown": "did not show where control went",
+}
+
+
+class Verdict:
+    """outcome: returned | stayed | fault | reset | unknown; expected: returned | stayed | None;
+    agrees: True (as documented), False (the trace contradicts the documentation) or None."""
+
+    def __init__(self, outcome, expected, agrees, headline, how, documented, quote, notes):
+        self.outcome, self.expected, self.agrees = outcome, expected, agrees
+        self.headline = headline       # one line
+        self.how = how                 # spans: how control left the ROM and what decided it
+        self.documented = documented   # spans: what the documentation predicts, and the match
+        self.quote = quote             # (text, source) of the AN2606 note, or None
+        self.notes = notes             # list of span lists: disagreements inside the trace
+
+    def text(self):
+        lines = [self.headline, plain(self.how), plain(self.documented)]
+        if self.quote:
+            lines.append('AN2606: "%s" (%s)' % self.quote)
+        lines += [plain(n) for n in self.notes]
+        return "\n".join(lines)
+
+    def __str__(self):
+        return self.headline
+
+
+# ---- what each profile predicts: (expected outcome or None, spans saying why) -------------------
+
+def _erased(part):
+    return parts.num(part.raw["flash"]["erased"])
+
+
+def _word0_spans(a, word, step):
+    seen = "as the ROM read it at step %d" % step if step is not None else "as the trace header records it"
+    return ["user flash word 0 (", Code(h(a.part.flash.base)), ") is ", Code(h(word)), ", " + seen]
+
+
+def _plain(a):
+    return "stayed", ["a ROM without an empty check runs the bootloader when user code jumps to it"]
+
+
+def _stays_anyway(a):
+    return "stayed", ["the ROM checks for empty flash only at reset, so a jump from user code is "
+                      "expected to run the bootloader (AN2606 gives no \"not possible to jump\" note)"]
+
+
+def _empty_check(a):
+    word, step = a.flash_word0()
+    if word is None:
+        return None, ["the trace does not show user flash word 0, which the empty check tests"]
+    why = _word0_spans(a, word, step)
+    if word == _erased(a.part):
+        return "stayed", why + [": erased, so the empty check lets the bootloader run"]
+    return "returned", why + [": not erased (this part erases to ", Code(h(_erased(a.part))),
+                              "), so the empty check sends the jump back to user flash"]
+
+
+def _empty_check_f04x(a):
+    word, step = a.flash_word0()
+    if word is None:
+        return None, ["the trace does not show user flash word 0, which the empty check tests"]
+    why = _word0_spans(a, word, step)
+    if word == _erased(a.part):
+        return "stayed", why + [": erased, so the bootloader runs"]
+    return None, why + [": not erased, so the ROM stays only if BOOT_SEL = 0 or the BOOT0 pin is "
+                        "high, which this trace does not record"]
+
+
+def _dual_bank(a):
+    sram = a.part.sram
+    why = []
+    for bank in reversed(a.part.banks):          # bank 2 is tested first
+        word = a.word_at(bank.base)
+        if word is None and bank.base == a.part.flash.base:
+            word = a.flash_word0()[0]
+        if word is None:
+            return None, ["the trace does not show the initial stack pointer of %s (" % bank.name,
+                          Code(h(bank.base)), "), which the dual-bank check tests"]
+        valid = sram.base <= word <= sram.end
+        why += ["%s's initial SP " % bank.name, Code(h(word)), " is %s; " % (
+            "in SRAM (valid code)" if valid else "not in SRAM")]
+        if valid:
+            return "returned", why + ["so the ROM starts %s" % bank.name]
+    return "stayed", why + ["so neither bank holds valid code and the bootloader runs"]
+
+
+PROFILES = {
+    "plain": _plain,
+    "empty-check": _empty_check,
+    "empty-check-f04x": _empty_check_f04x,
+    "dual-bank": _dual_bank,
+    "g0-empty-flag": _stays_anyway,
+    "boot-empty-check": _stays_anyway,
+}
+
+
+# ---- the verdict ---------------------------------------------------------------------------------
+
+def _outcome(ex):
+    return {"branch": "returned", "idle": "stayed", "fault": "fault", "reset": "reset"}.get(ex.kind, "unknown")
+
+
+def _jump_caveat(part):
+    """The part's AN2606 note about jumping to the bootloader, if it has one."""
+    for c in part.raw.get("caveats", []):
+        if "jump" in c["quote"].lower():
+            return c["quote"], c["source"]
+    return None
+
+
+def verdict(a):
+    part = a.part
+    outcome = _outcome(a.exit)
+    expected, why = PROFILES[part.profile](a)
+    agrees = None
+    if expected and outcome in ("returned", "stayed"):
+        agrees = outcome == expected
+    documented = _documented(part, expected, why, outcome, agrees)
+    headline = "%s %s" % (part.designator, OUTCOME_WORDS[outcome])
+    headline += {True: ", as documented (%s)." % part.profile,
+                 False: ": this CONTRADICTS the documented %s profile." % part.profile,
+                 None: "."}[agrees]
+    return Verdict(outcome, expected, agrees, headline, how(a), documented, _jump_caveat(part),
+                   _notes(a))
+
+
+def _documented(part, expected, why, outcome, agrees):
+    act = part.raw["activation"]
+    src = part.raw["sources"].get("activation", "parts/stm32.json")
+    spans = ["Documented: %s uses activation pattern %s, profile " % (part.designator, act["pattern"]),
+             Code(part.profile), " (%s). " % src]
+    spans += ["Here "] + why
+    if expected:
+        spans.append("; expected: %s. " % OUTCOME_WORDS[expected])
+    else:
+        spans.append(". The documentation does not decide this case. ")
+    if agrees is True:
+        spans.append("The trace agrees.")
+    elif agrees is False:
+        spans.append(Strong("The trace contradicts the documentation: the ROM %s." % OUTCOME_WORDS[outcome]))
+    elif outcome in ("fault", "reset", "unknown"):
+        spans.append("The trace %s, so it neither confirms nor contradicts it." % OUTCOME_WORDS[outcome])
+    return spans
+
+
+def _notes(a):
+    notes = []
+    if a.exit.disagrees:
+        notes.append(["Inside the trace: " + a.exit.disagrees + "."])
+    word, step = a.flash_word0()
+    header = a.trace.header.get("flash_word0")
+    if step is not None and header is not None and parts.num(header) != word:
+        notes.append(["The header records flash word 0 as ", Code(header), " but the ROM read ",
+                      Code(h(word)), " at step %d." % step])
+    return notes
+
+
+# ---- how control left the ROM ------------------------------------------------------------------
+
+def how(a):
+    ex = a.exit
+    spans = []
+    if ex.kind == "branch":
+        spans += _spaced(_decision_spans(a))
+        spans += _stack_spans(a)
+        spans += ["The ROM branched with "] + _step_insn(a, ex.step) + [" to "] + addr_name(a, ex.target)
+        spans += _from_loads(a, ex.target_slice) + ["."]
+    elif ex.kind == "idle":
+        spans += _loop_spans(a)
+        if a.decision:
+            spans += [" "] + _decision_spans(a)
+        else:
+            spans += [" No conditional instruction on the ROM's path depended on user flash, the "
+                      "option bytes or data EEPROM: nothing in the trace shows the ROM choosing "
+                      "between your code and its command loop."]
+    elif ex.kind in ("fault", "reset"):
+        spans += _spaced(_decision_spans(a))
+        spans += _fault_spans(a) if ex.kind == "fault" else _reset_spans(a)
+    elif ex.kind == "not-in-rom":
+        spans += ["The PC never reached the ROM (system memory ", Code(h(a.part.system_memory.base)),
+                  "-", Code(h(a.part.system_memory.end - 1)), ") in this trace."]
+    else:
+        spans += _stopped_spans(a)
+    return spans
+
+
+def _spaced(spans):
+    return spans + [" "] if spans else spans
+
+
+def _step_insn(a, k):
+    insn = a.flow.insns[k]
+    st = a.trace.steps[k]
+    return [Code(insn.text if insn else st["insn"]), " at step %d (" % k, Code(st["pc"]), ")"]
+
+
+def _load_spans(a, ld):
+    return [Code(h(ld.addr)), " (%s) = " % describe(a.part, ld.addr), Code(h(ld.value, 2 * ld.size)),
+            " at step %d" % ld.step]
+
+
+def _from_loads(a, sl):
+    loads = sl.data_inputs if sl is not None else []
+    if not loads:
+        return []
+    spans = [", the value read from "]
+    for n, ld in enumerate(loads):
+        spans += ([", " if n < len(loads) - 1 else " and "] if n else []) + _load_spans(a, ld)
+    return spans
+
+
+def _decision_spans(a):
+    d = a.decision
+    if d is None:
+        return []
+    spans = []
+    if d.inputs:
+        first = True
+        for ld, _ in d.inputs:
+            spans += (["At step %d (" % ld.step] if first else [", and at step %d (" % ld.step])
+            spans += [Code(a.trace.steps[ld.step]["pc"]), ", ", Code(a.flow.insns[ld.step].text),
+                      ") the ROM read ", Code(h(ld.addr)), " = ", Code(h(ld.value, 2 * ld.size)),
+                      " (%s)" % describe(a.part, ld.addr)]
+            first = False
+        spans.append("; ")
+    if d.setter is not None and d.setter != d.step:
+        spans += _step_insn(a, d.setter) + [" set the flags and "]
+    spans += _step_insn(a, d.step) + [" was %s" % d.outcome]
+    if d.insn.is_branch and d.insn.target is not None:
+        spans += [" (condition %s, target " % d.condition, Code(h(d.insn.target)), ")"]
+    else:
+        spans += [" (condition %s)" % d.condition]
+    return spans + [": this is the decision point."]
+
+
+def _stack_spans(a):
+    s = a.exit.stack
+    if s is None:
+        return ["The ROM did not set a stack pointer before leaving. "]
+    spans = ["It set %s = " % s.register.upper(), Code(h(s.value)) if s.value is not None else "?"]
+    spans += [" with "] + _step_insn(a, s.step)
+    spans += _from_loads(a, s.slice)
+    return spans + [". "]
+
+
+def _loop_spans(a):
+    loop = a.exit.loop
+    st = a.trace.steps[loop.first]
+    spans = ["The ROM settled from step %d in a %d-instruction loop at " % (loop.first, loop.period),
+             Code(st["pc"])]
+    if loop.polled:
+        spans.append(" polling ")
+        seen = []
+        for addr, value in loop.polled:
+            if addr not in seen:
+                seen.append(addr)
+                spans += ([", "] if len(seen) > 1 else []) + [Code(h(addr)), " (%s) = " % describe(a.part, addr),
+                                                               Code(h(value))]
+    return spans + [": the bootloader is waiting for a host (0x7F on a USART)."]
+
+
+def _fault_spans(a):
+    ex = a.exit
+    f = ex.fault or {}
+    spans = []
+    if ex.target_slice is not None:
+        spans += ["The ROM branched with "] + _step_insn(a, ex.step) + [" to "] + addr_name(a, ex.target)
+        spans += _from_loads(a, ex.target_slice)
+        values = [ld.value for ld in ex.target_slice.data_inputs]
+        if len(values) == 1 and not values[0] & 1:
+            # ARMv6-M/ARMv7-M: BX/BLX/POP/LDR to PC with bit 0 clear faults (INVSTATE).
+            spans.append(" (bit 0, the Thumb bit, is clear)")
+        spans.append("; then ")
+    else:
+        spans += ["After "] + _step_insn(a, ex.step) + [" "]
+    number = f.get("ipsr")
+    spans += ["the core took %s (exception %s)" % (exception_name(number), number) if number else
+              "the core faulted"]
+    if f.get("pc"):
+        spans += [" at "] + addr_name(a, int(f["pc"], 16))
+    if f.get("lockup"):
+        spans.append(" and locked up")
+    return spans + [". Tracer: %s." % a.trace.end["reason"].rstrip(".")]
+
+
+def _reset_spans(a):
+    ex = a.exit
+    spans = ["The target reset after "] + _step_insn(a, ex.step)
+    writes = [m for m in a.trace.steps[ex.step]["mem"] if m["op"] == "w"] if ex.step is not None else []
+    for m in writes:
+        spans += [", which wrote ", Code(m["value"]), " to ", Code(m["addr"]),
+                  " (%s)" % describe(a.part, int(m["addr"], 16))]
+    return spans + [". Tracer: %s." % a.trace.end["reason"].rstrip(".")]
+
+
+def _stopped_spans(a):
+    ex = a.exit
+    t = a.trace
+    if not t.steps:
+        return ["The trace has no steps."]
+    last = t.steps[-1]
+    if ex.kind == "truncated":
+        spans = [Strong("The trace stops early: %s." % t.truncation), " "]
+    else:
+        spans = ["The tracer stopped (%s: %s). " % (ex.end_exit, t.end["reason"].rstrip("."))]
+    spans += ["The last step, %d, ran " % (len(t.steps) - 1), Code(last["insn"]), " at ", Code(last["pc"]),
+              " (%s); the trace does not show where control went from there." % describe(a.part, int(last["pc"], 16))]
+    if a.decision:
+        spans += [" So far: "] + _decision_spans(a)
+    return spans

@@ -1,0 +1,142 @@
+"""TEST FIXTURE: builds the fixture programs in fixtures/ with arm-none-eabi-gcc and runs them in
+thumbsim to produce `bootjump-trace/1` files through the real traces.schema.Writer.
+
+These traces stand in for real ones (bootjump-emu + the GDB tracer, see real_traces.py); their
+header says so (target "thumbsim (test fixture)").
+"""
+import hashlib
+import os
+import subprocess
+
+import capstone
+
+import parts
+from traces.schema import Writer, hexnum
+
+from . import thumbsim
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+RCC_CR, USART2_ISR = 0x40021000, 0x4000441C
+
+# name: (part, ROM program, flash contents, where the trace starts). Flash contents: "app" (the
+# user firmware), "blank" (the part's erased value), "blank-ff" (every byte 0xff), "app-even" (the
+# firmware with the Thumb bit of its reset vector cleared).
+SCENARIOS = {
+    "l011-returns": ("stm32l011", "rom_empty_check_v6m", "app", "rom-entry"),
+    "l011-stays": ("stm32l011", "rom_empty_check_v6m", "blank", "rom-entry"),
+    "l011-from-app": ("stm32l011", "rom_empty_check_v6m", "app", "here"),
+    "l011-fault": ("stm32l011", "rom_empty_check_v6m", "app-even", "rom-entry"),
+    "l031-stays": ("stm32l031", "rom_plain_v6m", "app", "rom-entry"),
+    "l031-returns": ("stm32l031", "rom_empty_check_v6m", "app", "rom-entry"),
+    "l031-reset": ("stm32l031", "rom_reset_v6m", "app", "rom-entry"),
+}
+# The same empty check in other machine-code shapes, on the L011's memory map (the part database
+# has no M3/M4 part yet, and the ROM's shape is what these exercise), with the erased value each
+# program tests for.
+VARIANTS = {"rom_stack_v6m": "blank-ff", "rom_subs_v6m": "blank-ff", "rom_it_v7m": "blank-ff",
+            "rom_select_v7m": "blank-ff", "rom_cbz_v7m": "blank"}
+for _v, _blank in VARIANTS.items():
+    SCENARIOS[_v + "-returns"] = ("stm32l011", _v, "app", "rom-entry")
+    SCENARIOS[_v + "-stays"] = ("stm32l011", _v, _blank, "rom-entry")
+
+OPTION_WORDS = ["0xff5500aa", "0x7f8f8070"]
+
+
+def _cpu(source):
+    with open(source) as f:
+        for line in f:
+            if line.strip().startswith(".cpu"):
+                return line.split()[1]
+    raise ValueError("%s has no .cpu line" % source)
+
+
+def build(name, out_dir, base=None, script=None):
+    """Assemble and link fixtures/<name>.S; returns (ELF path, raw image bytes)."""
+    src = os.path.join(FIXTURES, name + ".S")
+    elf = os.path.join(out_dir, name + ".elf")
+    binary = os.path.join(out_dir, name + ".bin")
+    link = ["-Wl,-T," + script] if script else ["-Wl,-Ttext=0x%08x" % base]
+    subprocess.run(["arm-none-eabi-gcc", "-mcpu=" + _cpu(src), "-mthumb", "-nostdlib", "-nostartfiles",
+                    "-Wl,--build-id=none", "-Wl,--entry=0", src, "-o", elf] + link, check=True)
+    subprocess.run(["arm-none-eabi-objcopy", "-O", "binary", elf, binary], check=True)
+    with open(binary, "rb") as f:
+        return elf, f.read()
+
+
+def symbol(elf, name):
+    out = subprocess.run(["arm-none-eabi-nm", elf], check=True, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        addr, _, sym = line.split()
+        if sym == name:
+            return int(addr, 16)
+    raise KeyError(name)
+
+
+def _sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def _peripherals():
+    reads = {"rcc": 0}
+
+    def rcc_cr(machine):
+        # HSI16RDYF (RCC_CR bit 2, RM0377 7.3.1) rises on the third poll after HSI16ON is set.
+        reads["rcc"] += 1
+        on = machine.stored.get(RCC_CR, 0x300) & 1
+        return 0x300 | on | (4 if on and reads["rcc"] >= 3 else 0)
+    # USART2_ISR: TXE | TC, never RXNE: nobody sends 0x7F, so the ROM idles.
+    return {RCC_CR: rcc_cr, USART2_ISR: 0xC0}
+
+
+def generate(scenario, out_dir, app_dir=None):
+    """Write <out_dir>/<scenario>.jsonl; returns (trace path, app ELF path)."""
+    part_name, rom_name, flash_kind, start = SCENARIOS[scenario]
+    part = parts.lookup(part_name)
+    app_dir = app_dir or out_dir
+    _, rom = build(rom_name, out_dir, base=part.system_memory.base)
+    app_elf, app = build("app", app_dir, script=os.path.join(FIXTURES, "app.ld"))
+    erased = parts.num(part.raw["flash"]["erased"]) & 0xFF
+    blank = {"blank": erased, "blank-ff": 0xFF}.get(flash_kind)
+    if blank is None:
+        flash = bytearray(app) + bytes([erased]) * (part.flash.size - len(app))
+    else:
+        flash = bytearray([blank]) * part.flash.size
+    if flash_kind == "app-even":
+        flash[4] &= 0xFE             # the reset vector without its Thumb bit
+    m = thumbsim.Machine(part, rom, flash, _peripherals())
+    if start == "rom-entry":
+        m.pc = int.from_bytes(rom[4:8], "little") & ~1
+        m.set("sp", int.from_bytes(rom[0:4], "little"))
+    else:
+        m.pc = symbol(app_elf, "jump_to_bootloader")
+        m.set("sp", 0x200007f8)
+        m.set("lr", symbol(app_elf, "Reset_Handler") + 5)
+    regs = {k: hexnum(v) for k, v in m.r.items()}
+    regs["pc"] = hexnum(m.pc)
+    with open(app_elf, "rb") as f:
+        app_sha = _sha256(f.read())
+    header = {
+        "part": part.name, "dev_id": hexnum(part.dev_id, 3), "rev_id": hexnum(part.rev_id, 4),
+        "target": {"kind": "remote", "address": "thumbsim (test fixture)"},
+        "tools": {"tracer": "reports/tests/thumbsim.py (test fixture)", "capstone": capstone.__version__},
+        "start": {"from": start, "pc": hexnum(m.pc)},
+        "registers": regs,
+        "rom": {"base": hexnum(part.system_memory.base), "size": len(rom), "sha256": _sha256(rom)},
+        "firmware": {"path": "app.elf", "sha256": app_sha} if blank is None else None,
+        "flash_word0": hexnum(int.from_bytes(bytes(flash[0:4]), "little")),
+        "option_bytes": {"base": hexnum(part.option_bytes.base), "words": OPTION_WORDS},
+        "checkpoints": None, "preflight": None,
+        "created": "2026-01-01T00:00:00Z",
+    }
+    if start == "here":
+        header["checkpoints"] = {"boot_count": 1, "recipe": "classic", "last_step": "jump",
+                                 "reset_flags": ["PINRSTF", "PORRSTF"]}
+        header["preflight"] = [
+            {"check": "interrupts", "status": "pass", "message": "PRIMASK=0, no IRQ enabled or pending",
+             "source": "KB-JUMP"},
+            {"check": "flash word 0", "status": "warn",
+             "message": "0x08000000 is not erased on an empty-check part", "source": "AN2606"}]
+    path = os.path.join(out_dir, scenario + ".jsonl")
+    with Writer(path, header) as w:
+        thumbsim.run(m, w)
+    return path, app_elf
