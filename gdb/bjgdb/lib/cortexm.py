@@ -1,30 +1,17 @@
-"""Architectural facts of the Cortex-M cores, shared by every STM32 part.
-
-These are not part facts (parts/stm32.json holds those, selected by the part's `core` field): the
-System Control Space sits at the same addresses on every ARMv6-M and ARMv7-M core, so they are
-written once here, each with the section of the architecture manual it comes from.
-[v6M] ARM DDI 0419E (ARMv6-M ARM), [v7M] ARM DDI 0403E (ARMv7-M ARM).
+"""The Cortex-M core as the tracer sees it: xPSR fields, reset and exception facts, and access to the
+core's memory-mapped registers described in the part database (`cores` in parts/stm32.json).
+Each fact cites the architecture manual: [v6M] ARM DDI 0419E (ARMv6-M ARM), [v7M] ARM DDI 0403E
+(ARMv7-M ARM).
 """
 
-# System Control Block and debug registers: [v6M] B3.2.2 Table B3-4, [v7M] B3.2.2 Table B3-4.
-CPUID = 0xE000ED00
-VTOR = 0xE000ED08          # optional on ARMv6-M ([v6M] B3.2.5); present on M3/M4
-AIRCR = 0xE000ED0C
-DHCSR = 0xE000EDF0         # [v6M] C1.6.3, [v7M] C1.6.2
+# The memory-mapped core registers the part database describes (SCB.VTOR, SYST.CSR, NVIC.ISER ...)
+# are read from it through core_reg(); two it does not hold yet are here: CPUID identifies the core
+# before the part is known, DHCSR reports a lockup.
+CPUID = 0xE000ED00          # [v6M] B3.2.3, [v7M] B3.2.3
+DHCSR = 0xE000EDF0          # [v6M] C1.6.3, [v7M] C1.6.2
 DHCSR_S_LOCKUP = 1 << 19
 
-# SysTick: [v6M] B3.3.2, [v7M] B3.3.2.
-SYST_CSR = 0xE000E010
-SYST_RVR = 0xE000E014
-SYST_CVR = 0xE000E018
-SYST_CSR_ENABLE = 1 << 0
-SYST_CSR_TICKINT = 1 << 1
-
-# NVIC: one bit per external interrupt, 32 per word. [v6M] B3.4.2, [v7M] B3.4.3.
-NVIC_ISER = 0xE000E100
-NVIC_ISPR = 0xE000E200
-
-# CONTROL: [v6M] B1.4.4, [v7M] B1.4.4.
+# CONTROL (a core register, not memory-mapped): [v6M] B1.4.4, [v7M] B1.4.4.
 CONTROL_NPRIV = 1 << 0
 CONTROL_SPSEL = 1 << 1
 
@@ -41,10 +28,28 @@ RESET_XPSR = 0x01000000
 # A branch to 0xFFFFFFxx in Handler mode is an exception return (EXC_RETURN): [v6M] B1.5.8.
 EXC_RETURN_MIN = 0xFFFFFF00
 
-# The core has a VTOR: ARMv6-M leaves it optional ([v6M] B3.2.5) and the Cortex-M0's SCB has none
-# (DDI 0432C, Cortex-M0 TRM §4); the Cortex-M0+ of the STM32 parts implements it (PM0223, the
-# STM32 Cortex-M0+ programming manual, SCB register VTOR); M3 and M4 always do ([v7M] B3.2.5).
-HAS_VTOR = {"cortex-m0": False, "cortex-m0plus": True, "cortex-m3": True, "cortex-m4": True}
+
+def core_block(db, part, path):
+    """(register description, address) of "BLOCK.REG" of the part's core (e.g. "SCB.VTOR"), from
+    the database's `cores`; None when the core lacks the register (the Cortex-M0 has no VTOR)."""
+    block, reg = path.split(".")[:2]
+    per = db.raw["cores"][part.core]["peripherals"][block]
+    desc = db.ip[per["ip"]]["registers"].get(reg)
+    if desc is None:
+        return None
+    return desc, int(per["base"], 16) + int(desc["offset"], 16)
+
+
+def core_reg(db, part, path):
+    """Address of a core register, or None when the part's core does not have it."""
+    found = core_block(db, part, path)
+    return found and found[1]
+
+
+def core_bit(db, part, path):
+    """Mask of "BLOCK.REG.BIT" of the part's core (e.g. "SYST.CSR.TICKINT")."""
+    desc, _ = core_block(db, part, path)
+    return 1 << desc["bits"][path.split(".")[2]]
 
 
 def ipsr(xpsr):

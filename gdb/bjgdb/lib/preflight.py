@@ -1,0 +1,325 @@
+"""`bootjump preflight`: the state at the moment of the jump, checked against the known causes of a
+jump to the ROM bootloader going wrong (../shared/notes/st-bootloader-facts.md §5, the jump
+checklist, and AN2606 as quoted in the part database).
+
+gather() reads what the checks need through a read(addr, size) callback: registers the debugger
+can read without side effects (configuration and status registers, never a data register such as a
+USART's RDR). One exception is documented where it happens: reading SYST_CSR clears its COUNTFLAG.
+Each check is a pure function of the resulting Snapshot and returns one finding.
+"""
+from capstone import arm
+
+from . import cortexm
+from .decode import Decoder, reg_name, thumb_size
+
+NOTE = "notes/st-bootloader-facts.md"
+# The activation profiles whose ROM re-checks user flash when it is entered by a jump
+# (emulator/rom/README and activation_*.c; AN2606 per part, quoted in the database's caveats).
+EMPTY_CHECK_ON_ENTRY = ("empty-check", "empty-check-f04x")
+
+
+class Snapshot:
+    """Registers, the instruction at the PC and the memory words the checks look at."""
+
+    def __init__(self, db, part, regs, insn, words):
+        self.db, self.part, self.regs, self.insn, self.words = db, part, regs, insn, words
+
+    def word(self, addr):
+        return None if addr is None else self.words.get(addr)
+
+    def reg(self, path):
+        """Value of a part register "PERIPH.REG", or None (unknown to the database, or unreadable)."""
+        try:
+            return self.word(self.part.reg_addr(path))
+        except KeyError:
+            return None
+
+    def reset_value(self, path):
+        """The database's reset value of a part register "PERIPH.REG"."""
+        per, reg = path.split(".")
+        ip = self.db.ip[self.part.raw["peripherals"][per]["ip"]]
+        return int(ip["registers"][reg]["reset"], 16)
+
+    def bit(self, path):
+        """True/False for "PERIPH.REG.BIT", None when it cannot be known."""
+        value = self.reg(path.rsplit(".", 1)[0])
+        try:
+            return None if value is None else bool(value & self.part.bit(path))
+        except KeyError:
+            return None
+
+
+def addresses(db, part):
+    """Every word the checks read."""
+    p = part
+    out = [p.system_memory.base, p.system_memory.base + 4, p.flash.base] + [b.base for b in p.banks]
+    for path in ("SCB.VTOR", "SYST.CSR"):
+        out.append(cortexm.core_reg(db, p, path))
+    for kind in ("ISER", "ISPR"):
+        base = cortexm.core_reg(db, p, "NVIC." + kind)
+        out += [base + 4 * k for k in range((p.raw["nvic_irqs"] + 31) // 32)]
+    for path in ("RCC.CFGR", "RCC.CR", "RCC.CSR", "IWDG.PR", "IWDG.RLR", p.raw["remap"]["register"],
+                 p.raw["boot"]["option_register"]):
+        try:
+            out.append(p.reg_addr(path))
+        except KeyError:
+            pass
+    return sorted({a for a in out if a is not None})
+
+
+def gather(db, part, regs, read):
+    """A Snapshot of the target: read(addr, size) returns bytes or None."""
+    words = {}
+    for addr in addresses(db, part):
+        data = read(addr, 4)
+        words[addr] = None if data is None else int.from_bytes(data, "little")
+    pc = regs["pc"] & ~1
+    insn = None
+    first = read(pc, 2)
+    if first is not None:
+        code = first if thumb_size(int.from_bytes(first, "little")) == 2 else read(pc, 4)
+        if code is not None:
+            insn = Decoder().decode(pc, code)
+    return Snapshot(db, part, regs, insn, words)
+
+
+def finding(check, status, message, source):
+    return {"check": check, "status": status, "message": message, "source": source}
+
+
+# ---- the checks, in the order of the jump checklist ---------------------------------------------
+
+def branch_target(s):
+    """The branch into the ROM: to its reset vector, with the Thumb bit."""
+    src = "%s §5.7; DDI0419 A6.7.15 (BX: bit 0 of the target selects Thumb)" % NOTE
+    target = _branch_target(s)
+    if target is None:
+        return finding("branch-target", "warn", "not stopped at a branch (PC 0x%08x): run preflight at the "
+                       "instruction that branches into the ROM to check its target" % s.regs["pc"], src)
+    entry = s.word(s.part.system_memory.base + 4)
+    if not target & 1:
+        return finding("branch-target", "fail", "the branch goes to 0x%08x without the Thumb bit: the core "
+                       "faults (INVSTATE) on the first instruction there" % target, src)
+    if entry is not None and target & ~1 != entry & ~1:
+        if s.part.bootloader_id_address is not None and target & ~1 == s.part.bootloader_id_address & ~1:
+            what = "the bootloader ID byte's address (AN2606 §4.2), not code"
+        else:
+            what = "not the ROM's reset vector"
+        return finding("branch-target", "fail", "the branch goes to 0x%08x, %s; the ROM starts at 0x%08x "
+                       "(the word at 0x%08x)" % (target, what, entry, s.part.system_memory.base + 4), src)
+    return finding("branch-target", "pass", "the branch goes to the ROM's reset vector 0x%08x" % target, src)
+
+
+def _branch_target(s):
+    insn = s.insn
+    if insn is None:
+        return None
+    if insn.id in (arm.ARM_INS_BX, arm.ARM_INS_BLX):
+        op = insn.cs.operands[0]
+        if op.type == arm.ARM_OP_REG:
+            return s.regs.get(reg_name(op.reg))
+        return op.imm | 1       # BLX immediate is an ARM-state branch; not on M-profile
+    if insn.id in (arm.ARM_INS_B, arm.ARM_INS_BL) and insn.cs.operands[0].type == arm.ARM_OP_IMM:
+        return insn.cs.operands[0].imm | 1   # direct branches stay in Thumb state
+    return None
+
+
+def stack_pointer(s):
+    src = "%s §5.7 (set MSP from the ROM's vector table last, then branch)" % NOTE
+    initial = s.word(s.part.system_memory.base)
+    if initial is None:
+        return finding("msp", "warn", "cannot read the ROM's initial stack pointer", src)
+    if s.regs.get("msp") == initial:
+        return finding("msp", "pass", "MSP = 0x%08x, the ROM's initial stack pointer" % initial, src)
+    return finding("msp", "warn", "MSP = 0x%08x, not the ROM's initial stack pointer 0x%08x"
+                   % (s.regs.get("msp", 0), initial), src)
+
+
+def primask(s):
+    src = "%s §5.4; AN2606 §4.1 (re-enable interrupts before jumping)" % NOTE
+    if s.regs.get("primask", 0) & 1:
+        return finding("primask", "warn", "PRIMASK = 1: interrupts stay disabled in the ROM, which does "
+                       "not re-enable them (bootloaders that use interrupts, e.g. USB DFU, then fail)", src)
+    return finding("primask", "pass", "PRIMASK = 0", src)
+
+
+def interrupts(s):
+    src = "%s §5.4; AN2606 §4.1 (disable interrupts, clear pending interrupts)" % NOTE
+    n = s.part.raw["nvic_irqs"]
+    iser, ispr = (cortexm.core_reg(s.db, s.part, "NVIC." + k) for k in ("ISER", "ISPR"))
+    enabled, pending = [], []
+    for k in range((n + 31) // 32):
+        e, p = s.word(iser + 4 * k), s.word(ispr + 4 * k)
+        if e is None or p is None:
+            return finding("interrupts", "warn", "cannot read NVIC_ISER/ISPR", src)
+        enabled += [32 * k + b for b in range(32) if e >> b & 1]
+        pending += [32 * k + b for b in range(32) if p >> b & 1]
+    masked = s.regs.get("primask", 0) & 1
+    both = sorted(set(enabled) & set(pending))
+    if both and not masked:
+        return finding("interrupts", "fail", "IRQ %s enabled and pending with PRIMASK = 0: it is taken as "
+                       "soon as the ROM runs, through the vector table in force" % _irqs(both), src)
+    if enabled or pending:
+        return finding("interrupts", "warn", "IRQs left enabled (%s) or pending (%s): clear NVIC_ICER and "
+                       "NVIC_ICPR before the jump" % (_irqs(enabled), _irqs(pending)), src)
+    return finding("interrupts", "pass", "no IRQ enabled or pending in the NVIC", src)
+
+
+def _irqs(numbers):
+    return ", ".join(str(n) for n in numbers) or "none"
+
+
+def systick(s):
+    src = "%s §5.5 (zero SYST_CSR, SYST_RVR, SYST_CVR)" % NOTE
+    csr = s.word(cortexm.core_reg(s.db, s.part, "SYST.CSR"))
+    if csr is None:
+        return finding("systick", "warn", "cannot read SYST_CSR", src)
+    enable = csr & cortexm.core_bit(s.db, s.part, "SYST.CSR.ENABLE")
+    tickint = csr & cortexm.core_bit(s.db, s.part, "SYST.CSR.TICKINT")
+    if enable and tickint:
+        return finding("systick", "fail", "SysTick is running with its interrupt on (SYST_CSR = 0x%08x): it "
+                       "fires inside the ROM, which uses SysTick itself" % csr, src)
+    if enable:
+        return finding("systick", "warn", "SysTick is running (SYST_CSR = 0x%08x); the ROM's timing starts "
+                       "from where it stands" % csr, src)
+    return finding("systick", "pass", "SysTick is stopped", src)
+
+
+def vector_table(s):
+    src = "%s §5.3 (remap system memory at 0, or VTOR)" % NOTE
+    sysmem = s.part.system_memory
+    vtor_addr = cortexm.core_reg(s.db, s.part, "SCB.VTOR")
+    vtor = 0 if vtor_addr is None else s.word(vtor_addr)
+    if vtor is None:
+        return finding("vector-table", "warn", "cannot read VTOR", src)
+    if vtor and vtor in sysmem:
+        return finding("vector-table", "pass", "VTOR = 0x%08x, the ROM's vector table" % vtor, src)
+    if vtor:
+        return finding("vector-table", "warn", "VTOR = 0x%08x: exceptions inside the ROM would use that table, "
+                       "not the ROM's" % vtor, src)
+    remap = s.part.raw["remap"]
+    value = s.reg(remap["register"])
+    if value is None:
+        return finding("vector-table", "warn", "vectors come from address 0, and %s cannot be read to tell "
+                       "what is mapped there" % remap["register"], src)
+    lsb, width, values = s.part.field("%s.%s" % (remap["register"], remap["field"]))
+    mode = (value >> lsb) & ((1 << width) - 1)
+    if mode == values[remap["system_memory"]]:
+        return finding("vector-table", "pass", "system memory is mapped at 0 (%s.%s = %d)"
+                       % (remap["register"], remap["field"], mode), src)
+    return finding("vector-table", "warn", "%s.%s = %d: address 0 still shows %s, so exceptions inside the "
+                   "ROM would use your vector table" % (remap["register"], remap["field"], mode,
+                                                        _name_of(values, mode)), src)
+
+
+def _name_of(values, number):
+    return next((k for k, v in values.items() if v == number), "mode %d" % number)
+
+
+def control(s):
+    src = "%s §5.7 (back to MSP and privileged mode)" % NOTE
+    value = s.regs.get("control", 0)
+    problems = []
+    if value & cortexm.CONTROL_SPSEL:
+        problems.append("the stack pointer is PSP (CONTROL.SPSEL = 1)")
+    if value & cortexm.CONTROL_NPRIV:
+        problems.append("the code is unprivileged (CONTROL.nPRIV = 1)")
+    if problems:
+        return finding("control", "fail", "%s: the ROM expects MSP and privileged mode" % " and ".join(problems), src)
+    return finding("control", "pass", "CONTROL = 0x%x: MSP, privileged" % value, src)
+
+
+def clock(s):
+    src = "%s §5.6 (reset clocks: HSI/MSI, PLL and HSE off)" % NOTE
+    reset_source = s.part.raw["clock"]["reset_source"]
+    cfgr = s.reg("RCC.CFGR")
+    try:
+        lsb, width, values = s.part.field("RCC.CFGR.SWS")
+    except KeyError:
+        return finding("clock", "warn", "the part database has no RCC_CFGR.SWS for %s: not checked" % s.part.name, src)
+    if cfgr is None:
+        return finding("clock", "warn", "cannot read RCC_CFGR", src)
+    sws = (cfgr >> lsb) & ((1 << width) - 1)
+    problems = []
+    if sws != values.get(reset_source):
+        problems.append("the system clock is %s, not the reset clock %s" % (_name_of(values, sws), reset_source))
+    for bit in ("PLLON", "HSEON"):
+        if s.bit("RCC.CR." + bit):
+            problems.append("RCC_CR.%s = 1" % bit)
+    if problems:
+        return finding("clock", "warn", "; ".join(problems), src)
+    return finding("clock", "pass", "running on %s, the reset clock; PLL and HSE off" % reset_source, src)
+
+
+def watchdog(s):
+    src = "%s §5.8 (a started IWDG cannot be stopped)" % NOTE
+    if s.bit("%s.WDG_SW" % s.part.raw["boot"]["option_register"]) is False:
+        return finding("iwdg", "fail", "the option bytes select the hardware watchdog (WDG_SW = 0): the IWDG "
+                       "runs from reset and the ROM must refresh it", src)
+    lsion, lsirdy = s.bit("RCC.CSR.LSION"), s.bit("RCC.CSR.LSIRDY")
+    if lsirdy and lsion is False:
+        return finding("iwdg", "fail", "the LSI runs although RCC_CSR.LSION = 0: only a started IWDG forces "
+                       "it on, so the watchdog runs and will reset the chip inside the ROM", src)
+    pr, rlr = s.reg("IWDG.PR"), s.reg("IWDG.RLR")
+    if pr is not None and rlr is not None:
+        if pr != s.reset_value("IWDG.PR") or rlr != s.reset_value("IWDG.RLR"):
+            return finding("iwdg", "warn", "IWDG_PR = 0x%x, IWDG_RLR = 0x%x differ from their reset values: the "
+                           "watchdog was configured, and may be running" % (pr, rlr), src)
+    return finding("iwdg", "pass", "no sign of a running IWDG (hardware option off, LSI as configured, "
+                   "prescaler and reload at reset values)", src)
+
+
+def flash_word0(s):
+    erased = int(s.part.raw["flash"]["erased"], 16)
+    caveat = "; ".join(c["source"] for c in s.part.raw["caveats"]) or "AN2606"
+    src = "%s §5.1; %s" % (NOTE, caveat)
+    if s.part.profile not in EMPTY_CHECK_ON_ENTRY:
+        return finding("flash-word0", "pass", "%s's ROM does not re-check user flash when entered by a jump "
+                       "(profile %s)" % (s.part.name, s.part.profile), src)
+    word0 = s.word(s.part.flash.base)
+    if word0 is None:
+        return finding("flash-word0", "warn", "cannot read 0x%08x" % s.part.flash.base, src)
+    if word0 != erased:
+        return finding("flash-word0", "fail", "the ROM's empty check reads 0x%08x = 0x%08x (erased is 0x%08x) "
+                       "and branches back to user flash" % (s.part.flash.base, word0, erased), src)
+    return finding("flash-word0", "pass", "0x%08x is erased (0x%08x): the empty check lets the ROM run"
+                   % (s.part.flash.base, word0), src)
+
+
+def boot_options(s):
+    src = "%s §5.10; AN2606 Table 2 (pattern %s)" % (NOTE, s.part.raw["activation"]["pattern"])
+    register = s.part.raw["boot"]["option_register"]
+    bits = s.part.raw["boot"]["option_bits"]
+    if "nBOOT1" not in bits:
+        return finding("boot-options", "pass", "%s has no nBOOT1 option bit to check" % s.part.name, src)
+    value = s.bit("%s.%s" % (register, bits["nBOOT1"]))
+    if value is None:
+        return finding("boot-options", "warn", "cannot read %s" % register, src)
+    if not value:
+        return finding("boot-options", "fail", "%s.nBOOT1 = 0: the boot pins select SRAM, not system memory, "
+                       "and the ROM's boot-mode checks follow them" % register, src)
+    return finding("boot-options", "pass", "%s.nBOOT1 = 1" % register, src)
+
+
+def dual_bank(s):
+    src = "%s §5.2; AN2606 §4.1" % NOTE
+    if s.part.profile != "dual-bank":
+        return finding("dual-bank", "pass", "%s has no dual-bank boot (profile %s)" % (s.part.name, s.part.profile), src)
+    sram = s.part.sram
+    valid = []
+    for n, bank in reversed(list(enumerate(s.part.banks, 1))):
+        sp = s.word(bank.base)
+        if sp is not None and sram.base <= sp <= sram.end:
+            valid.append("bank %d at 0x%08x (initial SP 0x%08x)" % (n, bank.base, sp))
+    if valid:
+        return finding("dual-bank", "fail", "the ROM's dual-bank check starts valid code in %s"
+                       % " and ".join(valid), src)
+    return finding("dual-bank", "pass", "neither bank holds an initial SP in SRAM: the ROM runs", src)
+
+
+CHECKS = (branch_target, stack_pointer, primask, interrupts, systick, vector_table, control, clock,
+          watchdog, flash_word0, boot_options, dual_bank)
+
+
+def run(snapshot):
+    return [check(snapshot) for check in CHECKS]
