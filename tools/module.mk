@@ -40,6 +40,7 @@ $(TOOLS_TEST_DIR)/test_usb_devices: tools/tests/test_usb_devices.c tools/usb_dev
 	$(HOST_CC) $(HOST_CFLAGS) -Itools -o $@ tools/tests/test_usb_devices.c \
 		tools/usb_devices.c tools/json_out.c
 
+# Cortex-M0+ code is plain Thumb, which every Cortex-M runs, so one -mcpu serves every part.
 $(TOOLS_TEST_DIR)/%/jump_to_rom.elf: tools/tests/jump_to_rom.c tools/tests/jump_to_rom.ld \
 		$(GEN)/%/bj_part.h $(GEN)/%/memory.ld
 	@mkdir -p $(@D)
