@@ -19,9 +19,10 @@ _SHA256 = re.compile(r"[0-9a-f]{64}\Z")
 # Thumb instructions are 2 or 4 bytes; the bytes are hex in memory order without "0x".
 _INSN_BYTES = re.compile(r"([0-9a-f]{4}|[0-9a-f]{8})\Z")
 _REG_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
-# How a header line starts, whatever the writer's JSON spacing: tells a half-written header from a
+# How a header line starts (without JSON's optional spaces): tells a half-written header from a
 # file that is not a trace at all.
-_HEADER_START = re.compile(rb'\s*\{\s*"type"\s*:\s*"header"')
+_HEADER_START = b'{"type":"header"'
+_SPACE = re.compile(rb"\s+")
 
 
 class TraceError(Exception):
@@ -362,7 +363,9 @@ class Reader:
         return rec
 
     def _first_record(self, rec, raw, complete):
-        if rec is None and not complete and _HEADER_START.match(raw):
+        squeezed = _SPACE.sub(b"", raw)
+        if rec is None and not complete and squeezed and (
+                squeezed.startswith(_HEADER_START) or _HEADER_START.startswith(squeezed)):
             raise TraceError("%s line 1: the trace stops inside its header (the tracer was stopped "
                              "before it recorded anything); trace again" % self.path)
         if not isinstance(rec, dict) or rec.get("type") != "header" or "schema" not in rec:
