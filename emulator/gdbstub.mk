@@ -48,5 +48,9 @@ fuzz-gdbstub: $(GDBSTUB_TEST)/fuzz_gdbstub
 test-gdbstub: $(BIN)/bootjump-emu $(GEN)/stm32l011/bj_part.h $(GEN)/stm32l011/memory.ld
 	$(PYTEST) emulator/tests/gdb
 
-bench-gdbstub: $(BIN)/bootjump-emu
-	$(PYTHON) emulator/tests/gdb/bench_gdbstub.py
+$(GDBSTUB_TEST)/bench_client: emulator/tests/gdb/bench_client.c emulator/rsp.c emulator/rsp.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -Iemulator -o $@ $(filter %.c,$^)
+
+bench-gdbstub: $(BIN)/bootjump-emu $(GDBSTUB_TEST)/bench_client $(GEN)/stm32l011/bj_part.h $(GEN)/stm32l011/memory.ld
+	$(PYTHON) emulator/tests/gdb/bench_gdbstub.py $(GDBSTUB_TEST)/bench_client

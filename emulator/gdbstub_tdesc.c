@@ -106,14 +106,35 @@ static void append_region(struct gdbstub *stub, const char *type, uint64_t base,
 		appendf(x, cap, len, "/>\n");
 }
 
+/* Flash regions carry their erase unit as blocksize: uniform pages per bank, or on parts with
+ * sectors of several sizes (F4) one region per run of equal sectors. */
+static unsigned flash_regions(const struct bj_part *part, struct map_region *regions, unsigned max)
+{
+	unsigned n = 0;
+
+	if (part->n_sectors == 0) {
+		for (unsigned i = 0; i < part->n_banks && n < max; i++)
+			regions[n++] = (struct map_region){part->banks[i].base, part->banks[i].size, "flash", part->page_size};
+		return n;
+	}
+	uint32_t base = part->flash.base;
+	for (unsigned i = 0; i < part->n_sectors; i++) {
+		uint32_t size = part->sector_sizes[i];
+		if (n > 0 && regions[n - 1].blocksize == size && regions[n - 1].base + regions[n - 1].size == base)
+			regions[n - 1].size += size;
+		else if (n < max)
+			regions[n++] = (struct map_region){base, size, "flash", size};
+		base += size;
+	}
+	return n;
+}
+
 static void build_memory_map(struct gdbstub *stub)
 {
 	const struct bj_part *part = chip_part(stub->chip);
-	struct map_region regions[8];
-	unsigned n = 0;
+	struct map_region regions[16];
+	unsigned n = flash_regions(part, regions, 15);
 
-	for (unsigned i = 0; i < part->n_banks && n + 1 < sizeof regions / sizeof regions[0]; i++)
-		regions[n++] = (struct map_region){part->banks[i].base, part->banks[i].size, "flash", part->page_size};
 	regions[n++] = (struct map_region){part->system_memory.base, part->system_memory.size, "rom", 0};
 	qsort(regions, n, sizeof regions[0], by_base);
 

@@ -1,0 +1,182 @@
+"""The stub's protocol on the real emulated chip, driven by a raw client: target description and
+memory map from the part, the comparator limits of the core, Ctrl-C, breakpoints in RAM without
+touching RAM, and `monitor bj-step` checked against the emulator's ground-truth access log."""
+import json
+import re
+import struct
+import xml.etree.ElementTree as ET
+
+import pytest
+
+import fwbuild
+from rspclient import RspClient
+
+# Comparators of the core: FPB instruction comparators and DWT comparators (ARMv6-M: Cortex-M0/M0+
+# TRMs, 4 and 2; ARMv7-M: Cortex-M3/M4 TRMs, 6 and 4).
+COMPARATORS = {"cortex-m0": (4, 2), "cortex-m0plus": (4, 2), "cortex-m3": (6, 4), "cortex-m4": (6, 4)}
+PC, XPSR = 15, 25
+AIRCR, AIRCR_SYSRESETREQ = 0xE000ED0C, 0x05FA0004  # VECTKEY 0x05FA | SYSRESETREQ (ARMv6-M ARM B3.2.6)
+THUMB = {"nop": 0xBF00, "str r1, [r0]": 0x6001, "udf #0": 0xDE00, "svc #0": 0xDF00, "b .": 0xE7FE}
+
+
+def xfer(client, obj):
+    doc, offset = "", 0
+    while True:
+        reply = client.ask("qXfer:%s:%x,%x" % (obj, offset, 0x200))
+        assert reply[0] in "ml", reply
+        doc += reply[1:]
+        offset += len(reply) - 1
+        if reply[0] == "l":
+            return doc
+
+
+def connect(emu):
+    client = RspClient(emu.gdb_port)
+    client.no_ack()
+    return client
+
+
+def test_target_description_and_memory_map(emu, fw):
+    part = fw.part
+    with connect(emu) as c:
+        supported = c.ask("qSupported:swbreak+;hwbreak+;vContSupported+")
+        for feature in ("qXfer:features:read+", "qXfer:memory-map:read+", "vContSupported+", "hwbreak+",
+                        "QStartNoAckMode+"):
+            assert feature in supported
+        target = ET.fromstring(xfer(c, "features:read:target.xml:"))
+        regs = {r.get("name"): int(r.get("regnum")) for r in target.iter("reg")}
+        features = [f.get("name") for f in target.iter("feature")]
+        assert features == ["org.gnu.gdb.arm.m-profile", "org.gnu.gdb.arm.m-system"]
+        assert regs["pc"] == 15 and regs["xpsr"] == 25 and regs["msp"] == 26 and regs["psp"] == 27
+        v7m = part.core in ("cortex-m3", "cortex-m4")
+        assert ("basepri" in regs) == v7m and "primask" in regs and "control" in regs
+        assert len(c.ask("g")) == 8 * len(regs)
+
+        mmap = ET.fromstring(xfer(c, "memory-map:read::"))
+        regions = [(m.get("type"), int(m.get("start"), 16), int(m.get("length"), 16),
+                    m.find("property").text if m.find("property") is not None else None) for m in mmap]
+        assert ("flash", part.flash.base, part.flash.size, hex(part.page_size)) in regions
+        assert ("rom", part.system_memory.base, part.system_memory.size, None) in regions
+        # Everything else is ram, so GDB reaches peripherals; the regions tile the address space.
+        assert regions[0][1] == 0 and regions[-1][1] + regions[-1][2] == 1 << 32
+        assert all(a[1] + a[2] == b[1] for a, b in zip(regions, regions[1:]))
+
+
+def test_comparator_limits(emu, fw):
+    part = fw.part
+    n_bp, n_wp = COMPARATORS[part.core]
+    with connect(emu) as c:
+        for i in range(n_bp):
+            assert c.ask("Z1,%x,2" % (part.flash.base + 0x100 + 2 * i)) == "OK"
+        assert c.ask("Z1,%x,2" % (part.flash.base + 0x200)) == "E01"
+        assert c.ask("z1,%x,2" % (part.flash.base + 0x100)) == "OK"
+        assert c.ask("Z0,%x,2" % (part.flash.base + 0x200)) == "OK"  # Z0 shares the comparators
+        for i in range(n_wp):
+            assert c.ask("Z2,%x,4" % (part.sram.base + 4 * i)) == "OK"
+        assert c.ask("Z3,%x,4" % (part.sram.base + 0x40)) == "E01"
+        ok, text = c.monitor("info")
+        assert ok and "%d of %d breakpoint and %d of %d watchpoint" % (n_bp, n_bp, n_wp, n_wp) in text
+
+
+def put_code(c, addr, *insns):
+    data = b"".join(struct.pack("<H", THUMB[i]) for i in insns)
+    assert c.ask("M%x,%x:%s" % (addr, len(data), data.hex())) == "OK"
+
+
+def test_breakpoint_in_ram_uses_a_comparator_and_ctrl_c(emu, fw):
+    sram = fw.part.sram.base + 0x100
+    with connect(emu) as c:
+        put_code(c, sram, "nop", "nop", "b .")
+        before = c.read_mem(sram, 6)
+        assert c.ask("Z0,%x,2" % (sram + 2)) == "OK"
+        assert c.read_mem(sram, 6) == before  # no BKPT written into RAM
+        c.write_reg(PC, sram)
+        c.write_reg(XPSR, 1 << 24)
+        stop = c.ask("vCont;c")
+        assert stop.startswith("T05") and "hwbreak:;" in stop
+        assert "0f:%s;" % (sram + 2).to_bytes(4, "little").hex() in stop
+        assert c.ask("z0,%x,2" % (sram + 2)) == "OK"
+        c.send("c")
+        c.raw(b"\x03")  # Ctrl-C while it spins on `b .`
+        stop = c.read_packet().decode()
+        assert stop.startswith("T02") and c.read_reg(PC) == sram + 4
+
+
+@pytest.fixture
+def traced(emu_factory, fw, tmp_path):
+    log = tmp_path / "access.jsonl"
+    emu = emu_factory(flash=fw.path, halt=True, access_log=str(log))
+    return emu, log
+
+
+def bj_step(c, args):
+    ok, text = c.monitor("bj-step " + args)
+    assert ok, text
+    lines = [json.loads(line) for line in text.splitlines()]
+    return lines[:-1], lines[-1]
+
+
+def test_bj_step_matches_the_access_log(traced, fw):
+    emu, log = traced
+    with connect(emu) as c:
+        assert c.read_reg(PC) == fw.reset_vector
+        steps, stopped = bj_step(c, "300")
+        assert stopped["stopped"] == "count" and len(steps) == 300
+        assert steps[0]["pc"] == "0x%08x" % fw.reset_vector
+        for s in steps:
+            assert re.fullmatch(r"0x[0-9a-f]{8}", s["pc"]) and re.fullmatch(r"([0-9a-f]{4}){1,2}", s["bytes"])
+            addr = int(s["pc"], 16)
+            assert bytes.fromhex(s["bytes"]) == c.read_mem(addr, len(s["bytes"]) // 2)
+            assert "pc" not in s["regs"]
+        # The firmware's own store of the checkpoint value into RTC_BKP0R.
+        bkp0r = "0x%08x" % fw.part.reg_addr("RTC.BKP0R")
+        stores = [m for s in steps for m in s["mem"] if m["op"] == "w" and m["addr"] == bkp0r]
+        assert stores == [{"op": "w", "addr": bkp0r, "size": 4, "value": "0x%08x" % fwbuild.BACKUP_VALUE}]
+        assert c.monitor("quit")[0]
+    assert emu.proc.wait(10) == 0
+    truth = [json.loads(line) for line in log.read_text().splitlines()]
+    accesses = [(a["op"], a["addr"], a["size"], int(a["value"], 16)) for a in truth
+                if a.get("by") == "insn" and "op" in a]
+    printed = [(m["op"], m["addr"], m["size"], int(m["value"], 16)) for s in steps for m in s["mem"]]
+    assert printed == accesses[:len(printed)] and len(printed) > 50
+
+
+def test_bj_step_stops_at_breakpoints_and_range_ends(traced, fw):
+    emu, _ = traced
+    write_backup = fw.symbols["write_backup"]
+    with connect(emu) as c:
+        assert c.ask("Z1,%x,2" % write_backup) == "OK"
+        steps, stopped = bj_step(c, "5000")
+        assert stopped == {"stopped": "breakpoint", "pc": "0x%08x" % write_backup}
+        assert int(steps[-1]["pc"], 16) != write_backup and c.read_reg(PC) == write_backup
+        assert c.ask("z1,%x,2" % write_backup) == "OK"
+        # Range: the instruction that leaves [LO, HI) is stepped, then it stops.
+        steps, stopped = bj_step(c, "100 %x %x" % (write_backup, write_backup + 8))
+        assert stopped["stopped"] == "range" and steps[-1]["bytes"] == "7047"  # bx lr
+        assert not (write_backup <= int(stopped["pc"], 16) < write_backup + 8)
+
+
+def test_bj_step_stops_before_exceptions_and_after_resets(emu, fw):
+    sram = fw.part.sram.base + 0x100
+    with connect(emu) as c:
+        # A fault: nothing retires, nothing is stacked, the PC stays on the faulting instruction.
+        put_code(c, sram, "nop", "udf #0")
+        c.write_reg(PC, sram)
+        c.write_reg(XPSR, 1 << 24)
+        sp = c.read_reg(13)
+        steps, stopped = bj_step(c, "10")
+        assert [s["pc"] for s in steps] == ["0x%08x" % sram]
+        assert stopped == {"stopped": "exception", "pc": "0x%08x" % (sram + 2)} and c.read_reg(13) == sp
+        # The plain path then enters it as usual: one step lands in HardFault (IPSR 3).
+        stop = c.ask("s")
+        assert stop.startswith("T05") and c.read_reg(XPSR) & 0x1FF == 3 and c.read_reg(13) == sp - 32
+
+        # A reset: the store to AIRCR is printed, then the stop at the reset vector.
+        ok, _ = c.monitor("reset halt")
+        put_code(c, sram, "str r1, [r0]", "b .")
+        c.write_reg(PC, sram)
+        c.write_reg(0, AIRCR)
+        c.write_reg(1, AIRCR_SYSRESETREQ)
+        steps, stopped = bj_step(c, "10")
+        assert len(steps) == 1 and steps[0]["mem"][0]["addr"] == "0x%08x" % AIRCR
+        assert stopped["stopped"] == "reset" and stopped["pc"] == "0x%08x" % c.read_reg(PC)
