@@ -1,0 +1,99 @@
+/* The steps of the classic de-init, one function each so each gets its own checkpoint. What they
+ * touch is chosen by the part's RCC variant (BJ_IP_RCC_*) and reset clock (BJ_RESET_CLOCK_*);
+ * every register name is the reference manual's, every address and reset value the database's. */
+#include "probe.h"
+
+struct bj_reg_value {
+	uint32_t addr;
+	uint32_t value;
+};
+
+#if defined(BJ_IP_RCC_RCC_L0)
+/* RM0377 §7.3: the reset registers of the IO ports, AHB, APB2 and APB1. */
+static const uint32_t rcc_reset_regs[] = {RCC_IOPRSTR_ADDR, RCC_AHBRSTR_ADDR, RCC_APB2RSTR_ADDR, RCC_APB1RSTR_ADDR};
+/* In this order: CR first stops HSI16, HSE and PLL with MSI already the system clock, so CFGR
+ * (PLL configuration included) may then be cleared; then interrupts, clock enables, kernel clocks.
+ * ICSCR (factory trims), CIFR/CICR (flags) and CSR (reset flags, LSI, RTC) keep their contents. */
+static const struct bj_reg_value rcc_reset_values[] = {
+	{RCC_CR_ADDR, BJ_RCC_L0_CR_RESET},
+	{RCC_CFGR_ADDR, BJ_RCC_L0_CFGR_RESET},
+	{RCC_CIER_ADDR, BJ_RCC_L0_CIER_RESET},
+	{RCC_IOPENR_ADDR, BJ_RCC_L0_IOPENR_RESET},
+	{RCC_AHBENR_ADDR, BJ_RCC_L0_AHBENR_RESET},
+	{RCC_APB2ENR_ADDR, BJ_RCC_L0_APB2ENR_RESET},
+	{RCC_APB1ENR_ADDR, BJ_RCC_L0_APB1ENR_RESET},
+	{RCC_CCIPR_ADDR, BJ_RCC_L0_CCIPR_RESET},
+};
+#else
+#error "c_probe/src/deinit.c: no RCC de-init table for this part's RCC variant"
+#endif
+
+#if defined(BJ_RESET_CLOCK_MSI)
+#define BJ_RESET_OSC_ON RCC_CR_MSION
+#define BJ_RESET_OSC_RDY RCC_CR_MSIRDY
+#define BJ_RESET_SW RCC_CFGR_SW_MSI
+#define BJ_RESET_SWS RCC_CFGR_SWS_MSI
+#elif defined(BJ_RESET_CLOCK_HSI)
+#define BJ_RESET_OSC_ON RCC_CR_HSION
+#define BJ_RESET_OSC_RDY RCC_CR_HSIRDY
+#define BJ_RESET_SW RCC_CFGR_SW_HSI
+#define BJ_RESET_SWS RCC_CFGR_SWS_HSI
+#else
+#error "c_probe/src/deinit.c: unknown reset clock source"
+#endif
+
+#define BJ_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+void bj_systick_off(void)
+{
+	SYST_CSR = 0;
+	SYST_RVR = 0;
+	SYST_CVR = 0;
+	SCB_ICSR = SCB_ICSR_PENDSTCLR;
+}
+
+void bj_nvic_clear(void)
+{
+	/* One ICER/ICPR word per 32 interrupts (DDI0403 §B3.4.3; a single word on ARMv6-M). */
+	for (unsigned i = 0; i < (BJ_NVIC_IRQS + 31u) / 32u; i++) {
+		(&NVIC_ICER)[i] = 0xffffffffu;
+		(&NVIC_ICPR)[i] = 0xffffffffu;
+	}
+}
+
+void bj_clock_reset(void)
+{
+	RCC_CR |= BJ_RESET_OSC_ON;
+	for (unsigned n = BJ_POLL_LIMIT; n && !(RCC_CR & BJ_RESET_OSC_RDY); n--)
+		;
+	RCC_CFGR = (RCC_CFGR & ~(RCC_CFGR_SW_MASK << RCC_CFGR_SW_SHIFT)) | (BJ_RESET_SW << RCC_CFGR_SW_SHIFT);
+	for (unsigned n = BJ_POLL_LIMIT; n && (RCC_CFGR >> RCC_CFGR_SWS_SHIFT & RCC_CFGR_SWS_MASK) != BJ_RESET_SWS; n--)
+		;
+	RCC_CR &= ~(RCC_CR_HSEON | RCC_CR_PLLON);
+}
+
+/* All ones, then zero, as the vendor HAL's __HAL_RCC_APBx_FORCE_RESET/RELEASE_RESET do. */
+void bj_periph_reset(void)
+{
+	for (unsigned i = 0; i < BJ_ARRAY_LEN(rcc_reset_regs); i++) {
+		MMIO32(rcc_reset_regs[i]) = 0xffffffffu;
+		MMIO32(rcc_reset_regs[i]) = 0;
+	}
+}
+
+void bj_rcc_reset(void)
+{
+	for (unsigned i = 0; i < BJ_ARRAY_LEN(rcc_reset_values); i++)
+		MMIO32(rcc_reset_values[i].addr) = rcc_reset_values[i].value;
+}
+
+void bj_remap_system_memory(void)
+{
+#if defined(BJ_REMAP_ADDR)
+	MMIO32(BJ_SYSCFG_ENABLE_ADDR) |= BJ_SYSCFG_ENABLE_BIT;
+	MMIO32(BJ_REMAP_ADDR) = (MMIO32(BJ_REMAP_ADDR) & ~(BJ_REMAP_MASK << BJ_REMAP_SHIFT)) |
+				(BJ_REMAP_SYSTEM_MEMORY << BJ_REMAP_SHIFT);
+	(void)MMIO32(BJ_REMAP_ADDR); /* the write has landed before the branch fetches from 0 */
+	__asm volatile("dsb\n\tisb" ::: "memory");
+#endif
+}
