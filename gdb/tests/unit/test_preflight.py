@@ -1,0 +1,150 @@
+"""lib/preflight.py: a clean jump passes every check, and each deliberate mistake of c_probe's
+recipes is flagged by the check that names it, with a source."""
+import pytest
+
+import parts
+from bjgdb.lib import cortexm, preflight
+from thumb import assemble
+
+DB = parts.load()
+ENTRY = 0x1ff00199
+JUMP_PC = 0x08000400
+
+
+class Chip:
+    """Memory and registers of a part stopped at `blx r3` into the ROM after a clean de-init."""
+
+    def __init__(self, name, branch="blx r3"):
+        self.part = p = DB.lookup(name)
+        self.words = {p.system_memory.base: 0x20000800, p.system_memory.base + 4: ENTRY,
+                      p.flash.base: 0x20002000}
+        for b in p.banks:
+            self.words.setdefault(b.base, 0xFFFFFFFF)
+        for path in ("RCC.CFGR", "RCC.CR", "RCC.CSR", "IWDG.PR", "IWDG.RLR", "FLASH.OPTR", "SYSCFG.CFGR1"):
+            per, reg = path.split(".")
+            ip = DB.ip[p.raw["peripherals"][per]["ip"]]
+            self.words[p.reg_addr(path)] = int(ip["registers"][reg]["reset"], 16)
+        lsb, width, values = p.field("SYSCFG.CFGR1.MEM_MODE")
+        self.words[p.reg_addr("SYSCFG.CFGR1")] = values["SYSTEM_FLASH"] << lsb
+        for path in ("SCB.VTOR", "SYST.CSR", "NVIC.ISER", "NVIC.ISPR"):
+            self.words[cortexm.core_reg(DB, p, path)] = 0
+        self.code = assemble([branch], "m0")
+        self.regs = {"r%d" % n: 0 for n in range(13)}
+        self.regs.update(r3=ENTRY, sp=0x20000800, msp=0x20000800, psp=0, lr=0x08000401, pc=JUMP_PC,
+                         xpsr=0x61000000, primask=0, control=0)
+
+    def set(self, path, value):
+        self.words[path if isinstance(path, int) else self.part.reg_addr(path)] = value
+
+    def read(self, addr, size):
+        if JUMP_PC <= addr < JUMP_PC + len(self.code):
+            return self.code[addr - JUMP_PC:addr - JUMP_PC + size]
+        value = self.words.get(addr)
+        return None if value is None else value.to_bytes(4, "little")[:size]
+
+    def findings(self):
+        return {f["check"]: f for f in preflight.run(preflight.gather(DB, self.part, self.regs, self.read))}
+
+
+def statuses(chip):
+    return {name: f["status"] for name, f in chip.findings().items()}
+
+
+@pytest.mark.parametrize("name", ["stm32l031", "stm32l011"])
+def test_clean_jump_passes(name):
+    chip = Chip(name)
+    chip.words[chip.part.flash.base] = int(chip.part.raw["flash"]["erased"], 16)   # L011: empty
+    found = chip.findings()
+    assert {n: f["status"] for n, f in found.items()} == {n: "pass" for n in found}
+    assert all(f["source"] for f in found.values())
+
+
+def test_wrong_address():
+    chip = Chip("stm32l031")
+    chip.regs["r3"] = chip.part.bootloader_id_address | 1
+    f = chip.findings()["branch-target"]
+    assert f["status"] == "fail" and "bootloader ID" in f["message"]
+
+
+def test_no_thumb():
+    chip = Chip("stm32l031")
+    chip.regs["r3"] = ENTRY & ~1
+    f = chip.findings()["branch-target"]
+    assert f["status"] == "fail" and "Thumb" in f["message"]
+
+
+def test_not_at_a_branch_says_so():
+    chip = Chip("stm32l031", branch="nop")
+    assert chip.findings()["branch-target"]["status"] == "warn"
+
+
+def test_systick_running():
+    chip = Chip("stm32l031")
+    chip.set(cortexm.core_reg(DB, chip.part, "SYST.CSR"), 0x7)
+    assert statuses(chip)["systick"] == "fail"
+
+
+def test_irq_pending():
+    chip = Chip("stm32l031")
+    irq = 28
+    chip.set(cortexm.core_reg(DB, chip.part, "NVIC.ISER"), 1 << irq)
+    chip.set(cortexm.core_reg(DB, chip.part, "NVIC.ISPR"), 1 << irq)
+    f = chip.findings()["interrupts"]
+    assert f["status"] == "fail" and "28" in f["message"]
+
+
+def test_primask_set():
+    chip = Chip("stm32l031")
+    chip.regs["primask"] = 1
+    assert statuses(chip)["primask"] == "warn"
+
+
+def test_psp_unprivileged():
+    chip = Chip("stm32l031")
+    chip.regs["control"] = 3
+    f = chip.findings()["control"]
+    assert f["status"] == "fail" and "PSP" in f["message"] and "unprivileged" in f["message"]
+
+
+def test_iwdg_running():
+    chip = Chip("stm32l031")
+    chip.set("RCC.CSR", chip.words[chip.part.reg_addr("RCC.CSR")] | chip.part.bit("RCC.CSR.LSIRDY"))
+    assert statuses(chip)["iwdg"] == "fail"
+
+
+def test_iwdg_configured():
+    chip = Chip("stm32l031")
+    chip.set("IWDG.PR", 4)
+    assert statuses(chip)["iwdg"] == "warn"
+
+
+def test_empty_check_with_programmed_flash():
+    chip = Chip("stm32l011")
+    f = chip.findings()["flash-word0"]
+    assert f["status"] == "fail" and "AN2606" in f["source"]
+
+
+def test_no_remap():
+    chip = Chip("stm32l031")
+    chip.set("SYSCFG.CFGR1", 0)
+    assert statuses(chip)["vector-table"] == "warn"
+
+
+def test_clock_not_reset():
+    chip = Chip("stm32l031")
+    lsb, _, values = chip.part.field("RCC.CFGR.SWS")
+    chip.set("RCC.CFGR", values["HSI16"] << lsb)
+    assert statuses(chip)["clock"] == "warn"
+
+
+def test_dual_bank_with_valid_bank():
+    chip = Chip("stm32l073")
+    chip.words[chip.part.banks[1].base] = 0x20001000
+    f = chip.findings()["dual-bank"]
+    assert f["status"] == "fail" and "bank 2" in f["message"]
+
+
+def test_nboot1_clear():
+    chip = Chip("stm32l031")
+    chip.set("FLASH.OPTR", chip.words[chip.part.reg_addr("FLASH.OPTR")] & ~chip.part.bit("FLASH.OPTR.nBOOT1"))
+    assert statuses(chip)["boot-options"] == "fail"

@@ -1,0 +1,148 @@
+"""lib/tracer.py against a scripted target that speaks both the plain remote protocol and
+bootjump-emu's `monitor bj-step`: both paths give the same steps and the same stop, and a fast-path
+chunk never runs past the step where the trace stops (the target ends where the trace ends)."""
+import json
+
+import pytest
+
+import parts
+from bjgdb.lib import remote, stops, tracer
+from bjgdb.lib.decode import Decoder
+from thumb import assemble, split
+
+ROM = 0x1ff00100
+USART2_ISR = 0x4000441c
+
+
+def program(lines, base):
+    """{address: bytes} of each instruction of an assembled run of Thumb code."""
+    out, at = {}, base
+    for code in split(assemble(lines, "m0")):
+        out[at] = code
+        at += len(code)
+    return out
+
+
+# Each scripted instruction: pc -> effect(regs) returning (register changes incl. pc, data accesses).
+def idle_script():
+    code = program(["ldr r0, [pc, #8]", "ldr r1, [r0, #0x1c]", "lsls r1, r1, #26", "bpl .-4",
+                    "nop", "nop", ".word 0x40004400"], ROM)
+    effects = {
+        ROM: lambda r: ({"r0": 0x40004400, "pc": ROM + 2}, [("r", ROM + 0xc, 4, 0x40004400)]),
+        ROM + 2: lambda r: ({"r1": 0, "pc": ROM + 4}, [("r", USART2_ISR, 4, 0)]),
+        ROM + 4: lambda r: ({"r1": 0, "xpsr": 0x41000000, "pc": ROM + 6}, []),
+        ROM + 6: lambda r: ({"pc": ROM + 2}, []),
+    }
+    return code, effects
+
+
+def exit_script():
+    code = program(["ldr r0, [pc, #4]", "ldr r1, [r0]", "ldr r2, [r0, #4]", "bx r2",
+                    ".word 0x08000000"], ROM)
+    effects = {
+        ROM: lambda r: ({"r0": 0x08000000, "pc": ROM + 2}, [("r", ROM + 8, 4, 0x08000000)]),
+        ROM + 2: lambda r: ({"r1": 0x20000800, "pc": ROM + 4}, [("r", 0x08000000, 4, 0x20000800)]),
+        ROM + 4: lambda r: ({"r2": 0x080000c1, "pc": ROM + 6}, [("r", 0x08000004, 4, 0x080000c1)]),
+        ROM + 6: lambda r: ({"pc": 0x080000c0}, []),
+        0x080000c0: lambda r: ({"pc": 0x080000c2}, []),
+    }
+    code[0x080000c0] = bytes.fromhex("00bf")
+    return code, effects
+
+
+class ScriptedTarget:
+    """A target whose instructions are the scripted effects; plain packets and monitor bj-step."""
+
+    def __init__(self, script):
+        self.code, self.effects = script
+        self.regs = {n: 0 for n in remote.TRACKED}
+        self.regs.update(pc=ROM, sp=0x20000800, msp=0x20000800, xpsr=0x01000000, lr=0x08000101)
+        self.layout = remote.RegisterLayout([remote.Reg(n, k, 4 * k, 4) for k, n in enumerate(remote.TRACKED)])
+        self.chunks = []
+
+    def _step(self):
+        pc = self.regs["pc"]
+        changes, mem = self.effects[pc](self.regs)
+        before = dict(self.regs)
+        self.regs.update(changes)
+        return pc, before, mem
+
+    def packet(self, text):
+        if text == "s":
+            self._step()
+            return "T05" + "".join("%02x:%s;" % (k, self.regs[n].to_bytes(4, "little").hex())
+                                   for k, n in enumerate(remote.TRACKED))
+        if text == "g":
+            return "".join(self.regs[n].to_bytes(4, "little").hex() for n in remote.TRACKED)
+        if text.startswith("m"):
+            addr, size = (int(x, 16) for x in text[1:].split(","))
+            for base, code in self.code.items():
+                if base <= addr and addr + size <= base + len(code):
+                    return code[addr - base:addr - base + size].hex()
+            return "E01"
+        raise AssertionError("unexpected packet %s" % text)
+
+    def monitor(self, text):
+        words = text.split()
+        assert words[0] == "bj-step"
+        count = int(words[1])
+        lo, hi = (int(words[2], 16), int(words[3], 16)) if len(words) == 4 else (None, None)
+        self.chunks.append(count)
+        lines, stopped = [], "count"
+        for _ in range(count):
+            pc, before, mem = self._step()
+            regs = {n: "0x%08x" % v for n, v in self.regs.items() if n != "pc" and before[n] != v}
+            lines.append(json.dumps({"pc": "0x%08x" % pc, "bytes": self.code[pc].hex(), "regs": regs,
+                                     "mem": [{"op": o, "addr": "0x%08x" % a, "size": s, "value": "0x%0*x" % (2 * s, v)}
+                                             for o, a, s, v in mem]}))
+            if lo is not None and not lo <= self.regs["pc"] < hi:
+                stopped = "range"
+                break
+        lines.append(json.dumps({"stopped": stopped, "pc": "0x%08x" % self.regs["pc"]}))
+        return "\n".join(lines) + "\n"
+
+
+def trace(script, fast, until=stops.UNTIL, max_steps=1000):
+    part = parts.lookup("stm32l031")
+    target = ScriptedTarget(script)
+    link = remote.Link(target.packet, target.layout)
+    readable = lambda addr: part.region_of(addr) not in ("peripheral", "core-peripheral", "unmapped")
+    engine = tracer.Engine(link, Decoder(), readable, target.monitor if fast else None)
+    memory = lambda addr, size: bytes.fromhex(target.packet("m%x,%x" % (addr, size))) \
+        if not target.packet("m%x,%x" % (addr, size)).startswith("E") else None
+    rules = stops.StopRules(part, until, max_steps, memory, lambda pc: True)
+    steps = []
+    stop = tracer.run(engine, rules, part, lambda s: steps.append(s.record(part.region_of(s.pc))), fast=fast)
+    return steps, stop, target
+
+
+@pytest.mark.parametrize("script", [idle_script, exit_script])
+def test_fast_and_plain_paths_record_the_same_trace(script):
+    plain, plain_stop, plain_target = trace(script(), fast=False)
+    fast, fast_stop, fast_target = trace(script(), fast=True)
+    assert fast == plain
+    assert (fast_stop.exit, fast_stop.reason) == (plain_stop.exit, plain_stop.reason)
+    assert fast_target.regs == plain_target.regs    # no overshoot: both targets stopped at the same step
+    assert len(fast_target.chunks) < len(fast) / 2  # and the fast path did take several steps at once
+
+
+def test_idle_loop_is_recognised():
+    steps, stop, target = trace(idle_script(), fast=True)
+    assert stop.exit == "bootloader-idle"
+    assert "USART2.ISR = 0x0" in stop.reason
+    assert len(steps) == 1 + 3 * stops.IDLE_ITERATIONS
+    assert steps[1]["mem"] == [{"op": "r", "addr": "0x4000441c", "size": 4, "value": "0x00000000"}]
+
+
+def test_exit_to_user_flash():
+    steps, stop, target = trace(exit_script(), fast=True)
+    assert stop.exit == "user-flash" and target.regs["pc"] == 0x080000c0
+    assert steps[1]["mem"] == [{"op": "r", "addr": "0x08000000", "size": 4, "value": "0x20000800"}]
+    assert steps[1]["regs"] == {"r1": "0x20000800"} and steps[1]["region"] == "system_memory"
+
+
+def test_without_idle_the_limit_stops_the_loop_exactly():
+    steps, stop, target = trace(idle_script(), fast=True, until=("user-flash",), max_steps=500)
+    assert stop.exit == "limit" and len(steps) == 500
+    plain, _, plain_target = trace(idle_script(), fast=False, until=("user-flash",), max_steps=500)
+    assert plain == steps and plain_target.regs == target.regs
