@@ -25,7 +25,7 @@
 struct monitor_out {
 	struct gdbstub *stub;
 	size_t len;
-	char text[4096]; /* sent as one O packet of 2 * 4096 hex digits, well under PacketSize */
+	char text[8000]; /* one O packet of 2 * 8000 hex digits, under PacketSize; longer than any line */
 };
 
 static void flush(struct monitor_out *out)
@@ -40,8 +40,11 @@ static void flush(struct monitor_out *out)
 	out->len = 0;
 }
 
+/* A line that fits goes whole into one O packet, so a reader may parse each packet on its own. */
 static void write_text(struct monitor_out *out, const char *text, size_t len)
 {
+	if (out->len + len > sizeof out->text)
+		flush(out);
 	while (len > 0) {
 		size_t n = sizeof out->text - out->len;
 		if (n > len)

@@ -351,6 +351,8 @@ static void test_monitor(void)
 	CHECK(strcmp(ask(cmd), "OK") == 0);
 	CHECK(monitor("bj-step 400", text, sizeof text) && count_lines(text, "{\"pc\": ") == 400);
 	CHECK(n_replies > 3);
+	for (unsigned i = 0; i + 1 < n_replies; i++) /* every O packet holds whole lines */
+		CHECK(strcmp(replies[i] + strlen(replies[i]) - 2, "0a") == 0);
 }
 
 static void test_run_control(void)
