@@ -22,16 +22,18 @@ $(PROBE_OUT)/%/bj_noinit.ld: $(PROBE_GEN_PY) $(PARTS_JSON) $(PARTS_PY)
 	$(PYTHON) -m c_probe.gen_record ld $* $@
 
 # Recipe names and each part's -mcpu, plus which parts the firmware supports: a part is supported
-# when every probe source preprocesses without #error for it (the verdict of the IP-variant
-# checks in c_probe/src/). Make regenerates this fragment, then rereads the makefiles.
+# when every probe source compiles for it (-fsyntax-only: the IP-variant checks in c_probe/src/
+# stop a part they have no code for with #error). Make regenerates this fragment, then rereads
+# the makefiles.
 -include $(PROBE_OUT)/parts.mk
 $(PROBE_OUT)/parts.mk: $(PART_HEADERS) $(PROBE_SRCS) $(PROBE_HDRS) $(PROBE_GEN_PY) $(PARTS_JSON) $(PARTS_PY)
 	@mkdir -p $(@D)
 	@$(PYTHON) -m c_probe.gen_record mk $@.tmp
 	@for p in $(BJ_PARTS); do \
 		rm -f $(PROBE_OUT)/$$p.unsupported; ok=1; \
-		for f in $(PROBE_SRCS); do $(ARM_CC) -E -std=c11 -I$(GEN)/$$p -I$(GEN) -I$(PROBE_DIR) -I$(PROBE_DIR)/src \
-			$$f > /dev/null 2>> $(PROBE_OUT)/$$p.unsupported || { ok=0; break; }; done; \
+		mcpu=$$(sed -n "s/^PROBE_MCPU_$$p := //p" $@.tmp); \
+		for f in $(PROBE_SRCS); do $(ARM_CC) -fsyntax-only $(call probe_cflags,$$p,$$mcpu) \
+			$$f 2>> $(PROBE_OUT)/$$p.unsupported || { ok=0; break; }; done; \
 		if [ $$ok = 1 ]; then rm $(PROBE_OUT)/$$p.unsupported; echo "PROBE_PARTS += $$p"; \
 		else echo "PROBE_UNSUPPORTED += $$p"; fi; \
 	done >> $@.tmp
@@ -46,22 +48,21 @@ $(PROBE_OUT)/default_recipe.h: FORCE
 .PHONY: FORCE
 FORCE:
 
-probe_cflags = -mcpu=$(PROBE_MCPU_$(1)) -mthumb -std=c11 -Os -g -Wall -Wextra -Werror -ffreestanding -fno-common \
-	-ffunction-sections -fdata-sections -I$(GEN)/$(1) -I$(GEN) -I$(PROBE_DIR) -I$(PROBE_DIR)/src \
-	-include $(PROBE_OUT)/default_recipe.h
+probe_cflags = -mcpu=$(2) -mthumb -std=c11 -Os -g -Wall -Wextra -Werror -ffreestanding -fno-common \
+	-ffunction-sections -fdata-sections -I$(GEN)/$(1) -I$(GEN) -I$(PROBE_DIR) -I$(PROBE_DIR)/src
 
 define probe_part
 $(PROBE_OUT)/$(1)/obj/%.o: $(PROBE_DIR)/src/%.c $(PROBE_HDRS) $(GEN)/$(1)/bj_part.h $(PROBE_OUT)/default_recipe.h
 	@mkdir -p $$(@D)
-	$(ARM_CC) $(call probe_cflags,$(1)) -c $$< -o $$@
+	$(ARM_CC) $(call probe_cflags,$(1),$(PROBE_MCPU_$(1))) -include $(PROBE_OUT)/default_recipe.h -c $$< -o $$@
 
 $(PROBE_OUT)/$(1)/obj/record_codec.o: $(PROBE_DIR)/record_codec.c $(PROBE_HDRS)
 	@mkdir -p $$(@D)
-	$(ARM_CC) $(call probe_cflags,$(1)) -c $$< -o $$@
+	$(ARM_CC) $(call probe_cflags,$(1),$(PROBE_MCPU_$(1))) -c $$< -o $$@
 
 $(PROBE_OUT)/$(1)/probe.elf: $(patsubst %.c,$(PROBE_OUT)/$(1)/obj/%.o,$(notdir $(PROBE_SRCS))) \
 		$(PROBE_DIR)/probe.ld $(GEN)/$(1)/memory.ld $(PROBE_OUT)/$(1)/bj_noinit.ld
-	$(ARM_CC) $(call probe_cflags,$(1)) -nostartfiles -Wl,--gc-sections -T $(PROBE_DIR)/probe.ld \
+	$(ARM_CC) $(call probe_cflags,$(1),$(PROBE_MCPU_$(1))) -nostartfiles -Wl,--gc-sections -T $(PROBE_DIR)/probe.ld \
 		-L$(GEN)/$(1) -L$(PROBE_OUT)/$(1) -o $$@ $$(filter %.o,$$^) -lc -lgcc
 
 $(PROBE_OUT)/$(1)/probe.bin: $(PROBE_OUT)/$(1)/probe.elf
@@ -72,7 +73,7 @@ $(foreach p,$(PROBE_PARTS),$(eval $(call probe_part,$(p))))
 PROBE_IMAGES := $(foreach p,$(PROBE_PARTS),$(PROBE_OUT)/$(p)/probe.elf $(PROBE_OUT)/$(p)/probe.bin)
 ALL += $(GEN)/bj_record.h $(GEN)/bj_record.tcl $(PROBE_IMAGES)
 
-.PHONY: probe probe-parts test-probe test-probe-emu
+.PHONY: probe test-probe test-probe-emu
 probe: $(PROBE_IMAGES)
 
 # Host side: the codec's unit tests and record_tool, the C codec on the command line for the
@@ -82,13 +83,11 @@ $(PROBE_HOST)/%: $(PROBE_DIR)/tests/%.c $(PROBE_DIR)/record_codec.c $(PROBE_DIR)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -I$(PROBE_DIR) -o $@ $(filter %.c,$^)
 
-test-probe: $(PROBE_HOST)/test_codec $(PROBE_HOST)/record_tool $(GEN_PARTS) $(PROBE_IMAGES)
+# Every part of the database must build: a part the firmware does not support fails here with
+# the compiler's reason.
+test-probe: $(PROBE_HOST)/test_codec $(PROBE_HOST)/record_tool $(GEN_PARTS) $(PROBE_IMAGES) $(GEN)/bj_record.tcl
 	$(PROBE_HOST)/test_codec
 	$(PYTEST) $(PROBE_DIR)/tests/test_record.py
-TESTS += test-probe
-
-# Every part of the database must build; a part the firmware does not support yet fails here
-# with the preprocessor's reason.
-probe-parts: $(PROBE_IMAGES)
 	@$(if $(PROBE_UNSUPPORTED),for p in $(PROBE_UNSUPPORTED); do echo "c_probe: $$p is not supported: \
-		$$(grep -m1 error $(PROBE_OUT)/$$p.unsupported)"; done; exit 1,echo "c_probe: built for $(words $(PROBE_PARTS)) parts")
+		$$(grep -m1 error: $(PROBE_OUT)/$$p.unsupported)"; done; exit 1,echo "c_probe: built for all $(words $(PROBE_PARTS)) parts")
+TESTS += test-probe

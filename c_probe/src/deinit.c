@@ -11,9 +11,10 @@ struct bj_reg_value {
 #if defined(BJ_IP_RCC_RCC_L0)
 /* RM0377 §7.3: the reset registers of the IO ports, AHB, APB2 and APB1. */
 static const uint32_t rcc_reset_regs[] = {RCC_IOPRSTR_ADDR, RCC_AHBRSTR_ADDR, RCC_APB2RSTR_ADDR, RCC_APB1RSTR_ADDR};
-/* In this order: CR first stops HSI16, HSE and PLL with MSI already the system clock, so CFGR
- * (PLL configuration included) may then be cleared; then interrupts, clock enables, kernel clocks.
- * ICSCR (factory trims), CIFR/CICR (flags) and CSR (reset flags, LSI, RTC) keep their contents. */
+/* In every table CR comes first: with the reset oscillator already the system clock it stops
+ * the others and the PLL, so the PLL configuration in CFGR may then be cleared; then interrupt
+ * enables, clock enables, kernel clocks. Calibration (ICSCR), flag (CIFR/CICR) and reset-flag,
+ * LSI and RTC registers (CSR, BDCR) keep their contents. */
 static const struct bj_reg_value rcc_reset_values[] = {
 	{RCC_CR_ADDR, BJ_RCC_L0_CR_RESET},
 	{RCC_CFGR_ADDR, BJ_RCC_L0_CFGR_RESET},
@@ -23,6 +24,46 @@ static const struct bj_reg_value rcc_reset_values[] = {
 	{RCC_APB2ENR_ADDR, BJ_RCC_L0_APB2ENR_RESET},
 	{RCC_APB1ENR_ADDR, BJ_RCC_L0_APB1ENR_RESET},
 	{RCC_CCIPR_ADDR, BJ_RCC_L0_CCIPR_RESET},
+};
+#elif defined(BJ_IP_RCC_RCC_F0)
+/* RM0091 §6.4 (RM0360 §7.4): AHB, APB2 and APB1 reset registers; CR2 holds HSI14/HSI48. */
+static const uint32_t rcc_reset_regs[] = {RCC_AHBRSTR_ADDR, RCC_APB2RSTR_ADDR, RCC_APB1RSTR_ADDR};
+static const struct bj_reg_value rcc_reset_values[] = {
+	{RCC_CR_ADDR, BJ_RCC_F0_CR_RESET},
+	{RCC_CR2_ADDR, BJ_RCC_F0_CR2_RESET},
+	{RCC_CFGR_ADDR, BJ_RCC_F0_CFGR_RESET},
+	{RCC_CFGR2_ADDR, BJ_RCC_F0_CFGR2_RESET},
+	{RCC_CFGR3_ADDR, BJ_RCC_F0_CFGR3_RESET},
+	{RCC_CIR_ADDR, BJ_RCC_F0_CIR_RESET},
+	{RCC_AHBENR_ADDR, BJ_RCC_F0_AHBENR_RESET},
+	{RCC_APB2ENR_ADDR, BJ_RCC_F0_APB2ENR_RESET},
+	{RCC_APB1ENR_ADDR, BJ_RCC_F0_APB1ENR_RESET},
+};
+#elif defined(BJ_IP_RCC_RCC_F1)
+/* RM0008 §7.3: APB2 and APB1 reset registers (AHB has none on the medium density line). */
+static const uint32_t rcc_reset_regs[] = {RCC_APB2RSTR_ADDR, RCC_APB1RSTR_ADDR};
+static const struct bj_reg_value rcc_reset_values[] = {
+	{RCC_CR_ADDR, BJ_RCC_F1_CR_RESET},
+	{RCC_CFGR_ADDR, BJ_RCC_F1_CFGR_RESET},
+	{RCC_CIR_ADDR, BJ_RCC_F1_CIR_RESET},
+	{RCC_AHBENR_ADDR, BJ_RCC_F1_AHBENR_RESET},
+	{RCC_APB2ENR_ADDR, BJ_RCC_F1_APB2ENR_RESET},
+	{RCC_APB1ENR_ADDR, BJ_RCC_F1_APB1ENR_RESET},
+};
+#elif defined(BJ_IP_RCC_RCC_F4)
+/* RM0368 §6.3: AHB1, AHB2, APB1 and APB2 reset registers; PLLCFGR only with the PLLs stopped. */
+static const uint32_t rcc_reset_regs[] = {RCC_AHB1RSTR_ADDR, RCC_AHB2RSTR_ADDR, RCC_APB1RSTR_ADDR, RCC_APB2RSTR_ADDR};
+static const struct bj_reg_value rcc_reset_values[] = {
+	{RCC_CR_ADDR, BJ_RCC_F4_CR_RESET},
+	{RCC_PLLCFGR_ADDR, BJ_RCC_F4_PLLCFGR_RESET},
+	{RCC_CFGR_ADDR, BJ_RCC_F4_CFGR_RESET},
+	{RCC_CIR_ADDR, BJ_RCC_F4_CIR_RESET},
+	{RCC_AHB1ENR_ADDR, BJ_RCC_F4_AHB1ENR_RESET},
+	{RCC_AHB2ENR_ADDR, BJ_RCC_F4_AHB2ENR_RESET},
+	{RCC_APB1ENR_ADDR, BJ_RCC_F4_APB1ENR_RESET},
+	{RCC_APB2ENR_ADDR, BJ_RCC_F4_APB2ENR_RESET},
+	{RCC_SSCGR_ADDR, BJ_RCC_F4_SSCGR_RESET},
+	{RCC_DCKCFGR_ADDR, BJ_RCC_F4_DCKCFGR_RESET},
 };
 #else
 #error "c_probe/src/deinit.c: no RCC de-init table for this part's RCC variant"

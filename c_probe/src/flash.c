@@ -27,6 +27,45 @@ static BJ_RAMFUNC void erase_page0_from_sram(void)
 	FLASH_PECR &= ~(FLASH_PECR_ERASE | FLASH_PECR_PROG);
 	FLASH_PECR |= FLASH_PECR_PELOCK;
 }
+#elif defined(BJ_IP_FLASH_FLASH_F0) || defined(BJ_IP_FLASH_FLASH_F1)
+#define BJ_HAVE_ERASE 1
+/* RM0091 §3.2.2 / PM0075 §2.3.4 "Page erase": unlock with KEY1, KEY2; PER, the page address in
+ * AR, STRT; wait for BSY to clear; EOP is cleared by writing it; lock again. */
+static BJ_RAMFUNC void erase_page0_from_sram(void)
+{
+	if (FLASH_CR & FLASH_CR_LOCK) {
+		FLASH_KEYR = FLASH_KEYR_KEY1;
+		FLASH_KEYR = FLASH_KEYR_KEY2;
+	}
+	FLASH_CR |= FLASH_CR_PER;
+	FLASH_AR = BJ_FLASH_BASE;
+	FLASH_CR |= FLASH_CR_STRT;
+	for (unsigned n = BJ_POLL_LIMIT; n && (FLASH_SR & FLASH_SR_BSY); n--)
+		;
+	FLASH_SR = FLASH_SR_EOP;
+	FLASH_CR &= ~FLASH_CR_PER;
+	FLASH_CR |= FLASH_CR_LOCK;
+}
+#elif defined(BJ_IP_FLASH_FLASH_F4)
+#define BJ_HAVE_ERASE 1
+/* RM0368 §3.5.3 "Sector erase": unlock with KEY1, KEY2; SER with SNB = 0 and a PSIZE (x32 at
+ * 2.7-3.6 V), STRT; wait for BSY to clear; clear EOP; lock again. Sector 0 (16 KB) holds only the
+ * vector table: probe.ld starts the code on the next erase unit. */
+static BJ_RAMFUNC void erase_page0_from_sram(void)
+{
+	if (FLASH_CR & FLASH_CR_LOCK) {
+		FLASH_KEYR = FLASH_KEYR_KEY1;
+		FLASH_KEYR = FLASH_KEYR_KEY2;
+	}
+	FLASH_CR = (FLASH_CR & ~(FLASH_CR_SNB_MASK << FLASH_CR_SNB_SHIFT | FLASH_CR_PSIZE_MASK << FLASH_CR_PSIZE_SHIFT)) |
+		   FLASH_CR_PSIZE_X32 << FLASH_CR_PSIZE_SHIFT | FLASH_CR_SER;
+	FLASH_CR |= FLASH_CR_STRT;
+	for (unsigned n = BJ_POLL_LIMIT; n && (FLASH_SR & FLASH_SR_BSY); n--)
+		;
+	FLASH_SR = FLASH_SR_EOP;
+	FLASH_CR &= ~FLASH_CR_SER;
+	FLASH_CR |= FLASH_CR_LOCK;
+}
 #else
 #define BJ_HAVE_ERASE 0
 #endif

@@ -99,9 +99,11 @@ static __attribute__((noreturn)) void classic_jump(struct bj_record *r, const st
 		bj_checkpoint(r, BJ_STEP_PSP_UNPRIVILEGED);
 	}
 	uint32_t pc = rom_reset_vector();
+#if defined(BJ_BOOTLOADER_ID_ADDR)
 	if (p->target == BJ_TARGET_ID_ADDRESS)
 		pc = BJ_BOOTLOADER_ID_ADDR | 1u;
-	else if (p->target == BJ_TARGET_EVEN)
+#endif
+	if (p->target == BJ_TARGET_EVEN)
 		pc &= ~1u;
 	jump(r, rom_msp(), pc);
 }
@@ -178,7 +180,12 @@ static const char *recipe_g0_empty(struct bj_record *r, unsigned param)
 static const char *recipe_wrong_address(struct bj_record *r, unsigned param)
 {
 	(void)param;
+#if defined(BJ_BOOTLOADER_ID_ADDR)
 	classic_jump(r, &(struct bj_plan){.target = BJ_TARGET_ID_ADDRESS});
+#else
+	(void)r;
+	return "AN2606 gives this part no bootloader ID byte to branch to";
+#endif
 }
 
 static const char *recipe_no_thumb(struct bj_record *r, unsigned param)
