@@ -154,84 +154,6 @@ static void interrupt(struct gdbstub *stub)
 	gdbstub_chip_stopped(stub); /* else the main loop reports it once the halt took effect */
 }
 
-/* ------------------------------------------------------------------ breakpoints and watchpoints */
-
-bool gdbstub_is_breakpoint(const struct gdbstub *stub, uint32_t addr)
-{
-	for (unsigned i = 0; i < stub->n_bps; i++)
-		if (stub->bps[i].addr == addr)
-			return true;
-	return false;
-}
-
-static int bp_insert(struct gdbstub *stub, uint32_t addr)
-{
-	for (unsigned i = 0; i < stub->n_bps; i++)
-		if (stub->bps[i].addr == addr) {
-			stub->bps[i].refs++;
-			return 0;
-		}
-	if (stub->n_bps == GDBSTUB_MAX_BPS || chip_bp_add(stub->chip, addr) < 0)
-		return -1;
-	stub->bps[stub->n_bps++] = (struct gdbstub_bp){addr, 1};
-	return 0;
-}
-
-static int bp_remove(struct gdbstub *stub, uint32_t addr)
-{
-	for (unsigned i = 0; i < stub->n_bps; i++)
-		if (stub->bps[i].addr == addr) {
-			if (--stub->bps[i].refs == 0) {
-				chip_bp_remove(stub->chip, addr);
-				stub->bps[i] = stub->bps[--stub->n_bps];
-			}
-			return 0;
-		}
-	return -1;
-}
-
-static int wp_insert(struct gdbstub *stub, uint32_t addr, uint32_t len, enum chip_wp_kind kind)
-{
-	if (stub->n_wps == GDBSTUB_MAX_WPS || chip_wp_add(stub->chip, addr, len, kind) < 0)
-		return -1;
-	stub->wps[stub->n_wps++] = (struct gdbstub_wp){addr, len, kind};
-	return 0;
-}
-
-static int wp_remove(struct gdbstub *stub, uint32_t addr, uint32_t len, enum chip_wp_kind kind)
-{
-	for (unsigned i = 0; i < stub->n_wps; i++)
-		if (stub->wps[i].addr == addr && stub->wps[i].len == len && stub->wps[i].kind == kind) {
-			chip_wp_remove(stub->chip, addr, len, kind);
-			stub->wps[i] = stub->wps[--stub->n_wps];
-			return 0;
-		}
-	return -1;
-}
-
-void gdbstub_restore_comparators(struct gdbstub *stub)
-{
-	for (unsigned i = 0; i < stub->n_bps; i++) {
-		chip_bp_remove(stub->chip, stub->bps[i].addr);
-		chip_bp_add(stub->chip, stub->bps[i].addr);
-	}
-	for (unsigned i = 0; i < stub->n_wps; i++) {
-		const struct gdbstub_wp *w = &stub->wps[i];
-		chip_wp_remove(stub->chip, w->addr, w->len, w->kind);
-		chip_wp_add(stub->chip, w->addr, w->len, w->kind);
-	}
-}
-
-static void release_comparators(struct gdbstub *stub)
-{
-	while (stub->n_bps > 0)
-		chip_bp_remove(stub->chip, stub->bps[--stub->n_bps].addr);
-	while (stub->n_wps > 0) {
-		const struct gdbstub_wp *w = &stub->wps[--stub->n_wps];
-		chip_wp_remove(stub->chip, w->addr, w->len, w->kind);
-	}
-}
-
 /* ------------------------------------------------------------------ packet handlers
  * Each gets the text after its name (NUL-terminated) and its length (binary packets need it). */
 
@@ -532,7 +454,7 @@ static void pkt_vcont(struct gdbstub *stub, const char *args, size_t len)
 	send_error(stub);
 }
 
-/* Z/z type,addr,kind: 0 software and 1 hardware breakpoint (both on the FPB comparators),
+/* Z/z type,addr,kind: 0 software and 1 hardware breakpoint (both on comparators, see gdbstub_break.c),
  * 2 write, 3 read, 4 access watchpoint (DWT comparators). */
 static void pkt_break(struct gdbstub *stub, const char *args, bool insert)
 {
@@ -550,10 +472,10 @@ static void pkt_break(struct gdbstub *stub, const char *args, bool insert)
 		return;
 	}
 	if (type <= 1)
-		rc = insert ? bp_insert(stub, addr) : bp_remove(stub, addr);
+		rc = insert ? gdbstub_bp_insert(stub, addr) : gdbstub_bp_remove(stub, addr);
 	else if (type <= 4 && kind > 0)
-		rc = insert ? wp_insert(stub, addr, kind, wp_kinds[type - 2])
-			    : wp_remove(stub, addr, kind, wp_kinds[type - 2]);
+		rc = insert ? gdbstub_wp_insert(stub, addr, kind, wp_kinds[type - 2])
+			    : gdbstub_wp_remove(stub, addr, kind, wp_kinds[type - 2]);
 	else if (type <= 4)
 		rc = -1;
 	else {
@@ -581,7 +503,7 @@ static void pkt_remove(struct gdbstub *stub, const char *args, size_t len)
 static void pkt_detach(struct gdbstub *stub, const char *args, size_t len)
 {
 	(void)args, (void)len;
-	release_comparators(stub);
+	gdbstub_release_comparators(stub);
 	gdbstub_flash_discard(stub);
 	stub->waiting = false;
 	if (chip_state(stub->chip) == CHIP_HALTED)
@@ -835,7 +757,7 @@ void gdbstub_drop_client(struct gdbstub *stub)
 	close(stub->client_fd);
 	stub->client_fd = -1;
 	stub->waiting = false;
-	release_comparators(stub);
+	gdbstub_release_comparators(stub);
 	gdbstub_flash_discard(stub);
 	if (chip_state(stub->chip) == CHIP_HALTED)
 		chip_resume(stub->chip);

@@ -1,6 +1,6 @@
 # The GDB remote stub of bootjump-emu: included by emulator/module.mk (`-include emulator/gdbstub.mk`),
 # which links $(GDBSTUB_SRCS) into $(BIN)/bootjump-emu.
-GDBSTUB_SRCS := emulator/gdbstub.c emulator/gdbstub_tdesc.c emulator/gdbstub_flash.c \
+GDBSTUB_SRCS := emulator/gdbstub.c emulator/gdbstub_break.c emulator/gdbstub_tdesc.c emulator/gdbstub_flash.c \
 	emulator/gdbstub_monitor.c emulator/rsp.c
 GDBSTUB_HDRS := emulator/gdbstub.h emulator/gdbstub_priv.h emulator/rsp.h emulator/chip.h $(GEN)/bj_parts.h
 

@@ -1,6 +1,7 @@
 /* Internals shared by the GDB stub's files (not part of the contract in gdbstub.h):
  *   gdbstub.c          connection, packet dispatch, registers, memory, breakpoints, run control
  *   gdbstub_tdesc.c    the register table, target description and memory map, from chip_part()
+ *   gdbstub_break.c    breakpoints and watchpoints on the FPB and DWT comparators
  *   gdbstub_flash.c    vFlashErase/vFlashWrite/vFlashDone
  *   gdbstub_monitor.c  qRcmd: the monitor command table, including the tracer's bj-step
  */
@@ -27,7 +28,10 @@ struct gdb_reg {
 struct gdbstub_bp {
 	uint32_t addr;
 	unsigned refs; /* Z0 and Z1 at one address share one comparator */
+	int dwt;       /* the DWT comparator matching it, GDBSTUB_BP_FPB, or GDBSTUB_BP_NONE */
 };
+#define GDBSTUB_BP_FPB (-1)
+#define GDBSTUB_BP_NONE (-2) /* lost: a reset took its comparator and none was free again */
 
 struct gdbstub_wp {
 	uint32_t addr, len;
@@ -74,13 +78,20 @@ struct gdbstub {
 /* gdbstub.c */
 void gdbstub_send(struct gdbstub *stub, const void *payload, size_t len);
 void gdbstub_send_str(struct gdbstub *stub, const char *payload);
-bool gdbstub_is_breakpoint(const struct gdbstub *stub, uint32_t addr);
-/* After a reset the comparators are programmed again from the stub's tables, as OpenOCD does. */
-void gdbstub_restore_comparators(struct gdbstub *stub);
 /* The fuzz target's and the tests' way in: a client on any fd, and bytes as if it sent them. */
 void gdbstub_adopt_client(struct gdbstub *stub, int fd);
 void gdbstub_input(struct gdbstub *stub, const uint8_t *buf, size_t len);
 void gdbstub_drop_client(struct gdbstub *stub);
+
+/* gdbstub_break.c: 0, or -1 when no comparator can take it (or removing what is not there). */
+bool gdbstub_is_breakpoint(const struct gdbstub *stub, uint32_t addr);
+int gdbstub_bp_insert(struct gdbstub *stub, uint32_t addr);
+int gdbstub_bp_remove(struct gdbstub *stub, uint32_t addr);
+int gdbstub_wp_insert(struct gdbstub *stub, uint32_t addr, uint32_t len, enum chip_wp_kind kind);
+int gdbstub_wp_remove(struct gdbstub *stub, uint32_t addr, uint32_t len, enum chip_wp_kind kind);
+/* After a reset the comparators are programmed again from the tables, as OpenOCD does. */
+void gdbstub_restore_comparators(struct gdbstub *stub);
+void gdbstub_release_comparators(struct gdbstub *stub);
 
 /* gdbstub_tdesc.c */
 void gdbstub_tdesc_init(struct gdbstub *stub);
