@@ -12,7 +12,7 @@ ifneq ($(wildcard emulator/module.mk),)
 GDB_EMU_DEPS += $(BIN)/bootjump-emu $(foreach p,$(filter $(GDB_IT_PARTS),$(ROM_PARTS)),$(BUILD)/rom/$(p).bin)
 endif
 ifneq ($(wildcard c_probe/module.mk),)
-GDB_EMU_DEPS += $(foreach p,$(filter $(GDB_IT_PARTS),$(BJ_PARTS)),$(BUILD)/c_probe/$(p)/probe.elf $(BUILD)/c_probe/$(p)/probe.bin)
+GDB_EMU_DEPS += $(foreach p,$(filter $(GDB_IT_PARTS),$(PROBE_PARTS)),$(BUILD)/c_probe/$(p)/probe.elf $(BUILD)/c_probe/$(p)/probe.bin)
 endif
 
 TESTS += test-gdb
