@@ -28,7 +28,8 @@ class Analysis:
         self.part = part
         self.symbols = symbols
         end = trace.end
-        self.flow = Flow(trace.steps, trace.header["registers"], end.get("pc") if end else None)
+        self.flow = Flow(trace.steps, trace.header["registers"], end.get("pc") if end else None,
+                         is_ram=lambda addr: part.region_of(addr) == "sram")
         self.exit = exits.find(self.flow, part, end)
         self.decisions = self._decisions()
         tiers = (1,) if self.exit.kind == "idle" else (1, 2)

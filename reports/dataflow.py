@@ -1,9 +1,9 @@
 """Who wrote each register and memory byte, and when: the def-use index of a trace, and the
 backward slice that finds the loads whose values fed a given instruction.
 
-The slice follows values, not addresses: a load's value comes from the last store to the same bytes
-earlier in the trace (then from whatever that store wrote), or, when the trace never wrote them,
-from outside the trace; such loads are the slice's inputs (user flash, option bytes, a peripheral
+The slice follows values, not addresses: a load from RAM gets its value from the last store to the
+same bytes earlier in the trace (then from whatever that store wrote), or, when the trace never
+wrote them, from outside the trace; such loads are the slice's inputs (user flash, option bytes, a peripheral
 register, the ROM's own constants). A value kept on the stack between load and compare is followed
 through the store and the reload.
 """
@@ -73,8 +73,11 @@ def _pieces(regs, accesses):
 class Flow:
     """The def-use index of one trace."""
 
-    def __init__(self, steps, initial_regs, end_pc=None):
+    def __init__(self, steps, initial_regs, end_pc=None, is_ram=lambda addr: True):
+        """`is_ram(addr)` says whether a load returns what the last store there wrote; a
+        peripheral register does not (hardware changes it), so its loads are always inputs."""
         self.steps = steps
+        self.is_ram = is_ram
         self.initial = {k: num(v) for k, v in initial_regs.items()}
         self.insns = []
         self.executed = []           # True, False, or None when the flags are unknown
@@ -199,6 +202,8 @@ class Flow:
         if load is None:
             load = loads[(w, addr)] = Load(w, addr, size, value, control)
         load.control = load.control and control
+        if not self.is_ram(addr):
+            return
         stores = {self._last_store(b, w) for b in range(addr, addr + size)}
         # Any byte from outside the trace makes the load an input; stored bytes are still followed.
         if (None, None) not in stores:

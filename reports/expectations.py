@@ -178,7 +178,7 @@ def _notes(a):
 
 def how(a):
     ex = a.exit
-    spans = []
+    spans = _spaced(_entry_spans(a))
     if ex.kind == "branch":
         spans += _spaced(_decision_spans(a))
         spans += _stack_spans(a)
@@ -205,6 +205,16 @@ def how(a):
 
 def _spaced(spans):
     return spans + [" "] if spans else spans
+
+
+def _entry_spans(a):
+    k = a.exit.entry
+    if not k:
+        return []
+    st = a.trace.steps[k - 1]
+    return ["Control entered the ROM at step %d (" % k, Code(a.trace.steps[k]["pc"]), ") from ",
+            Code(a.flow.insns[k - 1].text if a.flow.insns[k - 1] else st["insn"]),
+            " at step %d, address " % (k - 1)] + addr_name(a, int(st["pc"], 16)) + ["."]
 
 
 def _step_insn(a, k):
