@@ -65,6 +65,20 @@ static const struct bj_reg_value rcc_reset_values[] = {
 	{RCC_SSCGR_ADDR, BJ_RCC_F4_SSCGR_RESET},
 	{RCC_DCKCFGR_ADDR, BJ_RCC_F4_DCKCFGR_RESET},
 };
+#elif defined(BJ_IP_RCC_RCC_G0)
+/* RM0444 §5.4: IO port, AHB and the two APB reset registers; PLLCFGR only with the PLL stopped. */
+static const uint32_t rcc_reset_regs[] = {RCC_IOPRSTR_ADDR, RCC_AHBRSTR_ADDR, RCC_APBRSTR1_ADDR, RCC_APBRSTR2_ADDR};
+static const struct bj_reg_value rcc_reset_values[] = {
+	{RCC_CR_ADDR, BJ_RCC_G0_CR_RESET},
+	{RCC_PLLCFGR_ADDR, BJ_RCC_G0_PLLCFGR_RESET},
+	{RCC_CFGR_ADDR, BJ_RCC_G0_CFGR_RESET},
+	{RCC_CIER_ADDR, BJ_RCC_G0_CIER_RESET},
+	{RCC_IOPENR_ADDR, BJ_RCC_G0_IOPENR_RESET},
+	{RCC_AHBENR_ADDR, BJ_RCC_G0_AHBENR_RESET},
+	{RCC_APBENR1_ADDR, BJ_RCC_G0_APBENR1_RESET},
+	{RCC_APBENR2_ADDR, BJ_RCC_G0_APBENR2_RESET},
+	{RCC_CCIPR_ADDR, BJ_RCC_G0_CCIPR_RESET},
+};
 #else
 #error "c_probe/src/deinit.c: no RCC de-init table for this part's RCC variant"
 #endif
@@ -79,6 +93,12 @@ static const struct bj_reg_value rcc_reset_values[] = {
 #define BJ_RESET_OSC_RDY RCC_CR_HSIRDY
 #define BJ_RESET_SW RCC_CFGR_SW_HSI
 #define BJ_RESET_SWS RCC_CFGR_SWS_HSI
+#elif defined(BJ_RESET_CLOCK_HSISYS)
+/* G0: HSI16 through HSIDIV (RM0444 §5.2). */
+#define BJ_RESET_OSC_ON RCC_CR_HSION
+#define BJ_RESET_OSC_RDY RCC_CR_HSIRDY
+#define BJ_RESET_SW RCC_CFGR_SW_HSISYS
+#define BJ_RESET_SWS RCC_CFGR_SWS_HSISYS
 #else
 #error "c_probe/src/deinit.c: unknown reset clock source"
 #endif
