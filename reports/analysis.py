@@ -32,7 +32,9 @@ class Analysis:
                          is_ram=lambda addr: part.region_of(addr) == "sram")
         self.exit = exits.find(self.flow, part, end)
         self.decisions = self._decisions()
-        tiers = (1,) if self.exit.kind == "idle" else (1, 2)
+        # Leaving by a branch needs a decision: fall back to peripheral-fed conditionals. Staying,
+        # or a trace that ends before the exit, needs no decision: only flash/option-byte ones.
+        tiers = (1, 2) if self.exit.kind == "branch" else (1,)
         self.decision = decision.choose(self.decisions, tiers)
         self.reads = self._reads()
         self.verdict = expectations.verdict(self)

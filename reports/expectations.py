@@ -8,7 +8,7 @@ SRAM, quotes and their sources) come from parts/stm32.json through `import parts
 import parts
 
 from .exits import exception_name
-from .regions import describe
+from .regions import describe, lane
 from .text import Code, Strong, addr_name, h, plain
 
 OUTCOME_WORDS = {
@@ -16,7 +16,8 @@ OUTCOME_WORDS = {
     "stayed": "stayed in the bootloader (idle in its command loop)",
     "fault": "ended in a fault",
     "reset": "ended in a reset",
-    "unknown": "did not show where control went",
+    "unknown": "had not left the ROM when the trace ended",
+    "not-in-rom": "never reached the ROM in this trace",
 }
 
 
@@ -116,7 +117,8 @@ PROFILES = {
 # ---- the verdict ---------------------------------------------------------------------------------
 
 def _outcome(ex):
-    return {"branch": "returned", "idle": "stayed", "fault": "fault", "reset": "reset"}.get(ex.kind, "unknown")
+    return {"branch": "returned", "idle": "stayed", "fault": "fault", "reset": "reset",
+            "not-in-rom": "not-in-rom"}.get(ex.kind, "unknown")
 
 
 def _jump_caveat(part):
@@ -157,7 +159,7 @@ def _documented(part, expected, why, outcome, agrees):
         spans.append("The trace agrees.")
     elif agrees is False:
         spans.append(Strong("The trace contradicts the documentation: the ROM %s." % OUTCOME_WORDS[outcome]))
-    elif outcome in ("fault", "reset", "unknown"):
+    elif outcome in ("fault", "reset", "unknown", "not-in-rom"):
         spans.append("The trace %s, so it neither confirms nor contradicts it." % OUTCOME_WORDS[outcome])
     return spans
 
@@ -329,11 +331,11 @@ def _stopped_spans(a):
         return ["The trace has no steps."]
     last = t.steps[-1]
     if ex.kind == "truncated":
-        spans = [Strong("The trace stops early: %s." % t.truncation), " "]
+        spans = ["The trace stops early (it has no end record). "]
     else:
         spans = ["The tracer stopped (%s: %s). " % (ex.end_exit, t.end["reason"].rstrip("."))]
     spans += ["The last step, %d, ran " % (len(t.steps) - 1), Code(last["insn"]), " at ", Code(last["pc"]),
-              " (%s); the trace does not show where control went from there." % describe(a.part, int(last["pc"], 16))]
+              " (%s); the trace does not show where control went from there." % lane(a.part, int(last["pc"], 16), 0)]
     if a.decision:
         spans += [" So far: "] + _decision_spans(a)
     return spans

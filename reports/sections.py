@@ -22,8 +22,8 @@ def build(a):
     v = a.verdict
     doc.add(Heading(2, "Verdict"))
     if a.trace.truncation:
-        doc.add(Para([Strong("Incomplete trace: %s. " % a.trace.truncation),
-                      "Everything below is what was recorded up to there."], role="warning"))
+        doc.add(Para([Strong("Incomplete trace: %s." % a.trace.truncation),
+                      " Everything below is what was recorded up to there."], role="warning"))
     doc.add(Para([Strong(v.headline)], role="verdict"), Para(v.how), Para(v.documented))
     if v.quote:
         doc.add(Quote(*v.quote))
