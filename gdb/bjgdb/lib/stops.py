@@ -115,11 +115,12 @@ class StopRules:
     def after(self, step):
         """The Stop this step causes, or None. `step` has pc, insn, pre, post (full register
         dicts) and mem (resolved accesses)."""
+        if step.insn is None:       # a fetch that failed: only the fault it raises matters
+            return "fault" in self.until and self._fault(step) or None
         self.steps += 1
-        pre, post = step.pre, step.post
         if self.region(step.pc) == "system_memory":
             self.rom_steps += 1
-        new_pc = post["pc"]
+        new_pc = step.post["pc"]
         stop = (("reset" in self.until and self._reset(step)) or
                 ("fault" in self.until and self._fault(step)))
         if stop:
@@ -192,8 +193,10 @@ class StopRules:
             if frame is not None:
                 fault_pc = int.from_bytes(frame, "little")
         name = cortexm.EXCEPTION_NAMES.get(after, "IRQ %d" % (after - 16) if after >= 16 else "exception %d" % after)
+        what = "fetching the instruction at 0x%08x" % step.pc if step.insn is None else \
+            "step %d (0x%08x %s)" % (self.steps - 1, step.pc, step.insn.text)
         if lockup:
-            text = "the core locked up at step %d (0x%08x %s)" % (self.steps - 1, step.pc, step.insn.text)
+            text = "the core locked up at %s" % what
         else:
-            text = "%s (IPSR %d) was taken at step %d; the stacked PC is 0x%08x" % (name, after, self.steps - 1, fault_pc)
+            text = "%s (IPSR %d) was taken at %s; the stacked PC is 0x%08x" % (name, after, what, fault_pc)
         return Stop("fault", text, {"pc": fault_pc, "ipsr": after, "lockup": lockup})

@@ -80,11 +80,17 @@ class Engine:
     # ---- plain path ---------------------------------------------------------------------------
 
     def plain_step(self):
+        """One `s`. When the PC points at memory that cannot be read (a branch off the end of system
+        memory), the Step has no instruction: the core's fetch fails there, the step only enters
+        the fault, and it is not written to the trace (no instruction ran)."""
         pre = self.regs
         pc = pre["pc"] & ~1
-        insn = self.decoder.decode(pc, self.fetch(pc))
         try:
-            planned = accesses.plan(insn, pre)
+            insn = self.decoder.decode(pc, self.fetch(pc))
+        except RemoteError:
+            insn = None
+        try:
+            planned = [] if insn is None else accesses.plan(insn, pre)
         except accesses.Unsupported as e:
             raise TraceError("cannot record the memory accesses of step at 0x%08x: %s" % (pc, e)) from None
         from_memory = [a for a in accesses.needs_memory(planned) if self.readable(a.addr)]
@@ -176,15 +182,19 @@ def run(engine, rules, part, emit, fast=False, progress=None, progress_every=1.0
             bounds = region_bounds(part, engine.regs["pc"] & ~1)
             count = 1 if bounds is None else min(FAST_CHUNK, rules.min_steps_to_stop())
             steps, stopped = engine.fast_steps(count, *(bounds or (None, None)))
-            if stopped == "exception" and not steps:
-                # bj-step halts before an exception is entered; the plain step enters it exactly as
-                # the plain path does.
+            if not steps:
+                # bj-step halts before an exception is entered (and takes no step in a lockup): the
+                # plain step then takes it exactly as the plain path does.
                 steps = [engine.plain_step()]
         else:
             steps = [engine.plain_step()]
         for k, step in enumerate(steps):
-            emit(step)
+            if step.insn is not None:
+                emit(step)
             stop = rules.after(step)
+            if stop is None and step.insn is None:
+                raise TraceError("the PC 0x%08x points at memory the target does not let the debugger read, "
+                                 "and stepping there did not fault" % step.pc)
             if stop is not None:
                 if k != len(steps) - 1:
                     raise TraceError("internal: the fast path ran %d steps past the stop (%s); the "

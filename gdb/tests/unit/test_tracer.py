@@ -90,6 +90,9 @@ class ScriptedTarget:
         self.chunks.append(count)
         lines, stopped = [], "count"
         for _ in range(count):
+            if self.regs["pc"] not in self.code:     # as bootjump-emu: halt before the fetch fault
+                stopped = "exception"
+                break
             pc, before, mem = self._step()
             regs = {n: "0x%08x" % v for n, v in self.regs.items() if n != "pc" and before[n] != v}
             lines.append(json.dumps({"pc": "0x%08x" % pc, "bytes": self.code[pc].hex(), "regs": regs,
@@ -146,3 +149,26 @@ def test_without_idle_the_limit_stops_the_loop_exactly():
     assert stop.exit == "limit" and len(steps) == 500
     plain, _, plain_target = trace(idle_script(), fast=False, until=("user-flash",), max_steps=500)
     assert plain == steps and plain_target.regs == target.regs
+
+
+def fault_script():
+    """bx r2 to an address with no memory: the fetch there faults into HardFault."""
+    code = program(["ldr r2, [pc, #0]", "bx r2", ".word 0x1ff01001"], ROM)
+    frame_sp = 0x200007e0
+    effects = {
+        ROM: lambda r: ({"r2": 0x1ff01001, "pc": ROM + 2}, [("r", ROM + 4, 4, 0x1ff01001)]),
+        ROM + 2: lambda r: ({"pc": 0x1ff01000}, []),
+        0x1ff01000: lambda r: ({"pc": 0x08000200, "xpsr": 0x01000003, "lr": 0xFFFFFFF9, "sp": frame_sp,
+                                "msp": frame_sp}, []),
+    }
+    # the exception frame's return address, where the handler's stacked PC is read
+    code[frame_sp + 24] = (0x1ff01000).to_bytes(4, "little")
+    return code, effects
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_fetch_fault_ends_in_fault_without_a_step(fast):
+    steps, stop, target = trace(fault_script(), fast=fast)
+    assert [s["pc"] for s in steps] == ["0x1ff00100", "0x1ff00102"]
+    assert stop.exit == "fault" and stop.fault == {"pc": 0x1ff01000, "ipsr": 3, "lockup": False}
+    assert "fetching the instruction at 0x1ff01000" in stop.reason
