@@ -41,3 +41,26 @@ def test_register_helpers():
     assert l011.region_of(0x00000004) == "flash-alias"
     assert l011.region_of(0x40021050) == "peripheral"
     assert l011.peripheral_of(0x4000441C) == ("USART2", "ISR")
+
+
+def test_f04x_and_f070x6_share_a_die_and_differ_by_bootloader_id():
+    db = parts.load()
+    assert db.lookup(0x445, bootloader_id=0xA1).name == "stm32f042"
+    assert db.lookup(0x445, bootloader_id=0xA2).name == "stm32f070x6"
+    with pytest.raises(PartError, match="0xa1 for stm32f042, 0xa2 for stm32f070x6"):
+        db.lookup("0x445")
+
+
+def test_part_without_bootloader_id():
+    f103 = parts.lookup("stm32f103")
+    assert f103.bootloader_id is None and f103.bootloader_id_address is None
+    assert parts.lookup(0x410) is f103
+
+
+def test_erase_units_tile_the_flash():
+    for p in parts.load().parts:
+        units = p.erase_units()
+        assert units[0].base == p.flash.base
+        assert all(a.end == b.base for a, b in zip(units, units[1:]))
+        assert units[-1].end == p.flash.end
+    assert [u.size // 1024 for u in parts.lookup("stm32f401").erase_units()] == [16, 16, 16, 16, 64, 128]
