@@ -11,6 +11,8 @@
 /* Clock tree: clock_*.c */
 #if defined(BJ_IP_RCC_RCC_L0)
 #define BL_CLOCK_L0 1
+#elif defined(BJ_IP_RCC_RCC_F0) || defined(BJ_IP_RCC_RCC_F1) || defined(BJ_IP_RCC_RCC_F4) || defined(BJ_IP_RCC_RCC_G0)
+#define BL_CLOCK_RESET 1
 #else
 #error "ROM model: no clock driver for this part's RCC block (add emulator/rom/clock_<ip>.c)"
 #endif
@@ -18,6 +20,12 @@
 /* Flash controller: flash_*.c */
 #if defined(BJ_IP_FLASH_FLASH_L0)
 #define BL_FLASH_L0 1
+#elif defined(BJ_IP_FLASH_FLASH_F0) || defined(BJ_IP_FLASH_FLASH_F1)
+#define BL_FLASH_F0_F1 1
+#elif defined(BJ_IP_FLASH_FLASH_F4)
+#define BL_FLASH_F4 1
+#elif defined(BJ_IP_FLASH_FLASH_G0)
+#define BL_FLASH_G0 1
 #else
 #error "ROM model: no flash driver for this part's FLASH block (add emulator/rom/flash_<ip>.c)"
 #endif
@@ -25,13 +33,17 @@
 /* Bootloader USARTs: usart_*.c (every bootloader USART of a part uses the same block). */
 #if defined(BJ_BL_USART0_IP_USART_V2)
 #define BL_USART_V2 1
+#elif defined(BJ_BL_USART0_IP_USART_V1)
+#define BL_USART_V1 1
 #else
 #error "ROM model: no USART driver for this part's bootloader USART block (add emulator/rom/usart_<ip>.c)"
 #endif
 
 /* GPIO ports of the bootloader USART pins: gpio_*.c */
-#if defined(BJ_GPIO_V2_MODER_OFFSET)
+#if defined(BJ_GPIO_V2_MODER_OFFSET) || defined(BJ_GPIO_F4_MODER_OFFSET)
 #define BL_GPIO_V2 1
+#elif defined(BJ_GPIO_F1_CRL_OFFSET)
+#define BL_GPIO_F1 1
 #else
 #error "ROM model: no GPIO driver for this part's GPIO block (add emulator/rom/gpio_<ip>.c)"
 #endif
@@ -55,8 +67,8 @@
 #error "ROM model: this part's activation profile is not modelled (emulator/rom/README.md lists them)"
 #endif
 
-#if (defined(BL_ACTIVATION_EMPTY_CHECK) || defined(BL_ACTIVATION_DUAL_BANK)) && !defined(BL_BOOT_PINS_SYSCFG_L0)
-#error "ROM model: this profile needs to read what the boot pins selected, and the part has no block that records it"
+#if defined(BL_ACTIVATION_DUAL_BANK) && !defined(BL_BOOT_PINS_SYSCFG_L0)
+#error "ROM model: the dual-bank profile needs to read what the boot pins selected, and the part has no block that records it"
 #endif
 
 #endif

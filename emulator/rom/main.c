@@ -8,9 +8,13 @@ static const struct bl_device bl_device = {
 	.version = BJ_BOOTLOADER_VERSION,
 	.extended_erase = BJ_BOOTLOADER_EXTENDED_ERASE,
 	.flash = {BJ_FLASH_BASE, BJ_FLASH_SIZE},
-	.page_size = BJ_FLASH_PAGE_SIZE,
+#if defined(BJ_FLASH_SECTORS)
+	.erase_units = BJ_FLASH_SECTORS,
+#else
+	.erase_units = BJ_FLASH_SIZE / BJ_FLASH_PAGE_SIZE,
+#endif
 #if BJ_FLASH_BANKS > 1
-	.bank2_base = BJ_FLASH_BANK2_BASE,
+	.bank2_unit = (BJ_FLASH_BANK2_BASE - BJ_FLASH_BASE) / BJ_FLASH_PAGE_SIZE,
 #endif
 	.sram = {BJ_SRAM_BASE, BJ_SRAM_SIZE},
 	.rw_sram = BJ_BOOTLOADER_RW_SRAM,

@@ -2,7 +2,8 @@
 # (build/rom/<part>.bin, and the same stripped as build/rom/<part>.elf), and its tests.
 ROM_DIR := emulator/rom
 ROM_OUT := $(BUILD)/rom
-ROM_SRCS := $(wildcard $(ROM_DIR)/*.c)
+# protocol.c is built through protocol_rom.c, which picks the part's erase command.
+ROM_SRCS := $(filter-out $(ROM_DIR)/protocol.c,$(wildcard $(ROM_DIR)/*.c))
 ROM_HDRS := $(wildcard $(ROM_DIR)/*.h)
 
 # Which parts the model can build is decided by drivers.h alone (from each part's IP blocks and
@@ -11,20 +12,20 @@ ROM_HDRS := $(wildcard $(ROM_DIR)/*.h)
 -include $(ROM_OUT)/parts.mk
 $(ROM_OUT)/parts.mk: $(PART_HEADERS) $(ROM_DIR)/drivers.h $(PARTS_JSON) $(PARTS_PY)
 	@mkdir -p $(@D)
-	@$(PYTHON) -m parts.gen mk $@.gen
-	@grep '^BJ_MCPU_' $@.gen > $@.tmp && rm $@.gen
-	@for p in $(BJ_PARTS); do \
-		if $(ARM_CC) -E -I$(GEN)/$$p $(ROM_DIR)/drivers.h > /dev/null 2> $(ROM_OUT)/$$p.unsupported; then \
-			rm $(ROM_OUT)/$$p.unsupported; echo "ROM_PARTS += $$p"; \
-		else echo "ROM_UNSUPPORTED += $$p"; fi; \
-	done >> $@.tmp
-	@mv $@.tmp $@
+	@# Several makes may share build/: each writes its own temporary file, then renames it.
+	@set -e; tmp=$@.$$$$; \
+	$(PYTHON) -m parts.gen mk $$tmp.gen; grep '^BJ_MCPU_' $$tmp.gen > $$tmp; rm $$tmp.gen; \
+	for p in $(BJ_PARTS); do \
+		if $(ARM_CC) -E -I$(GEN)/$$p $(ROM_DIR)/drivers.h > /dev/null 2> $$tmp.err; then \
+			echo "ROM_PARTS += $$p"; rm -f $(ROM_OUT)/$$p.unsupported; \
+		else echo "ROM_UNSUPPORTED += $$p"; mv $$tmp.err $(ROM_OUT)/$$p.unsupported; fi; \
+	done >> $$tmp; rm -f $$tmp.err; mv $$tmp $@
 
 rom_cflags = -mcpu=$(BJ_MCPU_$(1)) -mthumb -std=c11 -Os -g -Wall -Wextra -Werror -ffreestanding -fno-common \
 	-I$(GEN)/$(1) -I$(ROM_DIR)
 
 define rom_part
-$(ROM_OUT)/obj/$(1)/%.o: $(ROM_DIR)/%.c $(ROM_HDRS) $(GEN)/$(1)/bj_part.h
+$(ROM_OUT)/obj/$(1)/%.o: $(ROM_DIR)/%.c $(ROM_HDRS) $(ROM_DIR)/protocol.c $(GEN)/$(1)/bj_part.h
 	@mkdir -p $$(@D)
 	$(ARM_CC) $(call rom_cflags,$(1)) -c $$< -o $$@
 
@@ -38,9 +39,9 @@ $(ROM_OUT)/$(1).elf: $(ROM_OUT)/obj/$(1)/rom.elf
 $(ROM_OUT)/$(1).bin: $(ROM_OUT)/obj/$(1)/rom.elf
 	$(ARM_OBJCOPY) -O binary --gap-fill 0xff -j .text -j .bl_id $$< $$@
 endef
-$(foreach p,$(ROM_PARTS),$(eval $(call rom_part,$(p))))
+$(foreach p,$(sort $(ROM_PARTS)),$(eval $(call rom_part,$(p))))
 
-ROM_IMAGES := $(foreach p,$(ROM_PARTS),$(ROM_OUT)/$(p).bin $(ROM_OUT)/$(p).elf)
+ROM_IMAGES := $(foreach p,$(sort $(ROM_PARTS)),$(ROM_OUT)/$(p).bin $(ROM_OUT)/$(p).elf)
 ALL += $(ROM_IMAGES)
 
 .PHONY: rom test-rom test-rom-unit

@@ -16,6 +16,15 @@
 
 #include <stddef.h>
 
+/* Which erase commands the build carries: both by default (the host tests run both); the ROM
+ * builds only its part's one (protocol_rom.c), so the model fits a 2 KB system memory. */
+#ifndef BL_WITH_LEGACY_ERASE
+#define BL_WITH_LEGACY_ERASE 1
+#endif
+#ifndef BL_WITH_EXTENDED_ERASE
+#define BL_WITH_EXTENDED_ERASE 1
+#endif
+
 enum bl_when { BL_ALWAYS, BL_LEGACY_ERASE_ONLY, BL_EXTENDED_ERASE_ONLY };
 
 struct bl_command {
@@ -30,8 +39,12 @@ static void cmd_get_id(const struct bl_device *dev);
 static void cmd_read_memory(const struct bl_device *dev);
 static void cmd_go(const struct bl_device *dev);
 static void cmd_write_memory(const struct bl_device *dev);
+#if BL_WITH_LEGACY_ERASE
 static void cmd_erase(const struct bl_device *dev);
+#endif
+#if BL_WITH_EXTENDED_ERASE
 static void cmd_extended_erase(const struct bl_device *dev);
+#endif
 static void cmd_refused(const struct bl_device *dev);
 
 /* AN3155 Table 2, in its order. */
@@ -42,8 +55,12 @@ static const struct bl_command bl_commands[] = {
 	{0x11, BL_ALWAYS, cmd_read_memory},
 	{0x21, BL_ALWAYS, cmd_go},
 	{0x31, BL_ALWAYS, cmd_write_memory},
+#if BL_WITH_LEGACY_ERASE
 	{0x43, BL_LEGACY_ERASE_ONLY, cmd_erase},
+#endif
+#if BL_WITH_EXTENDED_ERASE
 	{0x44, BL_EXTENDED_ERASE_ONLY, cmd_extended_erase},
+#endif
 	{0x63, BL_ALWAYS, cmd_refused}, /* Write Protect */
 	{0x73, BL_ALWAYS, cmd_refused}, /* Write Unprotect */
 	{0x82, BL_ALWAYS, cmd_refused}, /* Readout Protect */
@@ -268,11 +285,6 @@ static void cmd_go(const struct bl_device *dev)
 
 /* ---------------------------------------------------------------- erase commands */
 
-static uint32_t page_count(const struct bl_device *dev)
-{
-	return dev->flash.size / dev->page_size;
-}
-
 static bool erase_range(uint32_t first, uint32_t count)
 {
 	bool ok = true;
@@ -284,26 +296,25 @@ static bool erase_range(uint32_t first, uint32_t count)
 
 static bool erase_special(const struct bl_device *dev, uint16_t code)
 {
-	uint32_t pages = page_count(dev);
-	uint32_t bank2 = dev->bank2_base ? (dev->bank2_base - dev->flash.base) / dev->page_size : 0;
+	uint32_t units = dev->erase_units;
 
-	switch (code) {
-	case BL_ERASE_MASS:
-		return erase_range(0, pages);
-	case BL_ERASE_BANK1:
+	if (code == BL_ERASE_MASS)
+		return erase_range(0, units);
+#if BL_WITH_EXTENDED_ERASE
+	uint32_t bank2 = dev->bank2_unit;
+	if (code == BL_ERASE_BANK1)
 		return bank2 != 0 && erase_range(0, bank2);
-	case BL_ERASE_BANK2:
-		return bank2 != 0 && erase_range(bank2, pages - bank2);
-	default:
-		return false; /* 0xfff0..0xfffc: reserved */
-	}
+	if (code == BL_ERASE_BANK2)
+		return bank2 != 0 && erase_range(bank2, units - bank2);
+#endif
+	return false; /* 0xfff0..0xfffc: reserved */
 }
 
 static bool erase_list(const struct bl_device *dev, const uint16_t *pages, uint32_t count)
 {
 	/* Every page number is checked before anything is erased. */
 	for (uint32_t i = 0; i < count; i++)
-		if (pages[i] >= page_count(dev))
+		if (pages[i] >= dev->erase_units)
 			return false;
 	bool ok = true;
 	for (uint32_t i = 0; i < count; i++)
@@ -311,6 +322,7 @@ static bool erase_list(const struct bl_device *dev, const uint16_t *pages, uint3
 	return ok;
 }
 
+#if BL_WITH_LEGACY_ERASE
 static void cmd_erase(const struct bl_device *dev)
 {
 	uint16_t pages[256];
@@ -332,7 +344,9 @@ static void cmd_erase(const struct bl_device *dev)
 	bool ok = bl_port_getc() == sum && erase_list(dev, pages, count);
 	bl_port_putc(ok ? BL_ACK : BL_NACK);
 }
+#endif
 
+#if BL_WITH_EXTENDED_ERASE
 static void cmd_extended_erase(const struct bl_device *dev)
 {
 	uint16_t pages[BL_ERASE_MAX_PAGES];
@@ -348,7 +362,7 @@ static void cmd_extended_erase(const struct bl_device *dev)
 		return;
 	}
 	uint32_t count = (uint32_t)n + 1;
-	if (count > BL_ERASE_MAX_PAGES || count > page_count(dev)) {
+	if (count > BL_ERASE_MAX_PAGES || count > dev->erase_units) {
 		nack();
 		return;
 	}
@@ -361,3 +375,4 @@ static void cmd_extended_erase(const struct bl_device *dev)
 	bool ok = bl_port_getc() == sum && erase_list(dev, pages, count);
 	bl_port_putc(ok ? BL_ACK : BL_NACK);
 }
+#endif

@@ -29,8 +29,8 @@ struct bl_device {
 	uint8_t version;        /* GET and GET VERSION: 0x31 = V3.1 */
 	bool extended_erase;    /* 0x44 Extended Erase, else 0x43 Erase */
 	struct bl_region flash;
-	uint32_t page_size;
-	uint32_t bank2_base;    /* 0: single bank (the bank erase codes are then refused) */
+	uint32_t erase_units;   /* what Erase numbers: pages, or sectors on parts that erase by sector */
+	uint32_t bank2_unit;    /* bank 2's first erase unit; 0: single bank (bank erase is refused) */
 	struct bl_region sram;
 	bool rw_sram;           /* Read/Write/Go accept SRAM (AN2606 says not on every part) */
 	struct bl_region bootloader_ram; /* the bootloader's own RAM: never written by a host */
@@ -49,6 +49,7 @@ void bl_port_putc(uint8_t byte);
 void bl_port_read(uint32_t addr, uint8_t *buf, uint32_t len);
 /* Programs len bytes (addr and len word-aligned, inside flash) through the flash controller. */
 bool bl_port_flash_program(uint32_t addr, const uint8_t *data, uint32_t len);
+/* Erases one erase unit (page or sector, numbered from the flash base). */
 bool bl_port_flash_erase_page(uint32_t page);
 void bl_port_sram_write(uint32_t addr, const uint8_t *data, uint32_t len);
 /* De-initialises what the bootloader used, loads MSP from [addr] and branches to [addr + 4].

@@ -26,8 +26,11 @@ void bl_clock_deinit(void);
 void bl_usart_init(void);
 void bl_usart_deinit(void);
 
-/* gpio_*.c: route one pin to an alternate function (the port's clock is on). */
-void bl_gpio_alternate(uint32_t port, unsigned pin, unsigned af);
+/* gpio_*.c, with the port's clock on: route a pin to its USART (af: the alternate function
+ * number where the GPIO block has one), and read a pin's input level. */
+void bl_gpio_usart_tx(uint32_t port, unsigned pin, unsigned af);
+void bl_gpio_usart_rx(uint32_t port, unsigned pin, unsigned af);
+bool bl_gpio_read(uint32_t port, unsigned pin);
 
 /* Registers by address (the RCC enable/reset bits come as address + mask pairs). */
 static inline uint32_t bl_read32(uint32_t addr)

@@ -11,37 +11,7 @@
 
 #if BL_USART_V2
 
-struct bl_usart {
-	uint32_t base;
-	uint32_t enable_addr, enable_bit, reset_addr, reset_bit;
-	uint32_t tx_port, tx_port_enable_addr, tx_port_enable_bit, tx_port_reset_addr, tx_port_reset_bit;
-	uint32_t rx_port, rx_port_enable_addr, rx_port_enable_bit, rx_port_reset_addr, rx_port_reset_bit;
-	uint8_t tx_pin, rx_pin, af;
-};
-
-#define BL_USART(n)                                                                                     \
-	{                                                                                                  \
-		BJ_BL_USART##n##_BASE, BJ_BL_USART##n##_ENABLE_ADDR, BJ_BL_USART##n##_ENABLE_BIT,              \
-		BJ_BL_USART##n##_RESET_ADDR, BJ_BL_USART##n##_RESET_BIT, BJ_BL_USART##n##_TX_PORT,             \
-		BJ_BL_USART##n##_TX_PORT_ENABLE_ADDR, BJ_BL_USART##n##_TX_PORT_ENABLE_BIT,                      \
-		BJ_BL_USART##n##_TX_PORT_RESET_ADDR, BJ_BL_USART##n##_TX_PORT_RESET_BIT, BJ_BL_USART##n##_RX_PORT, \
-		BJ_BL_USART##n##_RX_PORT_ENABLE_ADDR, BJ_BL_USART##n##_RX_PORT_ENABLE_BIT,                      \
-		BJ_BL_USART##n##_RX_PORT_RESET_ADDR, BJ_BL_USART##n##_RX_PORT_RESET_BIT, BJ_BL_USART##n##_TX_PIN, \
-		BJ_BL_USART##n##_RX_PIN, BJ_BL_USART##n##_AF                                                    \
-	}
-
-/* The bootloader USARTs AN2606 lists for the part, in its order (bj_part.h: BJ_BL_USART<n>_*). */
-static const struct bl_usart bl_usarts[] = {
-	BL_USART(0),
-#if BJ_BL_USART_COUNT > 1
-	BL_USART(1),
-#endif
-#if BJ_BL_USART_COUNT > 2
-	BL_USART(2),
-#endif
-};
-#define BL_N_USARTS (sizeof(bl_usarts) / sizeof(bl_usarts[0]))
-_Static_assert(BL_N_USARTS == BJ_BL_USART_COUNT, "one bl_usarts[] entry per bootloader USART of bj_part.h");
+#include "usart_table.h"
 
 #define REG(u, name) ((u)->base + BJ_USART_V2_##name##_OFFSET)
 #define ISR_ERRORS (BJ_USART_V2_ISR_PE | BJ_USART_V2_ISR_FE | BJ_USART_V2_ISR_NF | BJ_USART_V2_ISR_ORE)
@@ -55,11 +25,7 @@ void bl_usart_init(void)
 {
 	for (uint32_t i = 0; i < BL_N_USARTS; i++) {
 		const struct bl_usart *u = &bl_usarts[i];
-		bl_set_bits(u->tx_port_enable_addr, u->tx_port_enable_bit);
-		bl_set_bits(u->rx_port_enable_addr, u->rx_port_enable_bit);
-		bl_gpio_alternate(u->tx_port, u->tx_pin, u->af);
-		bl_gpio_alternate(u->rx_port, u->rx_pin, u->af);
-		bl_set_bits(u->enable_addr, u->enable_bit);
+		bl_usart_connect(u);
 		bl_write32(REG(u, CR1), 0);
 		bl_write32(REG(u, CR2), BJ_USART_V2_CR2_ABREN);
 		bl_write32(REG(u, CR1), BJ_USART_V2_CR1_M0 | BJ_USART_V2_CR1_PCE | BJ_USART_V2_CR1_TE | BJ_USART_V2_CR1_RE
@@ -120,18 +86,8 @@ void bl_port_putc(uint8_t byte)
 void bl_usart_deinit(void)
 {
 	bl_wait(REG(session, ISR), BJ_USART_V2_ISR_TC, BJ_USART_V2_ISR_TC);
-	for (uint32_t i = 0; i < BL_N_USARTS; i++) {
-		const struct bl_usart *u = &bl_usarts[i];
-		bl_set_bits(u->reset_addr, u->reset_bit);
-		bl_clear_bits(u->reset_addr, u->reset_bit);
-		bl_clear_bits(u->enable_addr, u->enable_bit);
-		bl_set_bits(u->tx_port_reset_addr, u->tx_port_reset_bit);
-		bl_clear_bits(u->tx_port_reset_addr, u->tx_port_reset_bit);
-		bl_clear_bits(u->tx_port_enable_addr, u->tx_port_enable_bit);
-		bl_set_bits(u->rx_port_reset_addr, u->rx_port_reset_bit);
-		bl_clear_bits(u->rx_port_reset_addr, u->rx_port_reset_bit);
-		bl_clear_bits(u->rx_port_enable_addr, u->rx_port_enable_bit);
-	}
+	for (uint32_t i = 0; i < BL_N_USARTS; i++)
+		bl_usart_disconnect(&bl_usarts[i]);
 }
 
 #endif

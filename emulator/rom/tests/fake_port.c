@@ -23,8 +23,8 @@ void fake_init(const struct bj_part *part)
 		.version = part->bootloader_version,
 		.extended_erase = part->bootloader_extended_erase,
 		.flash = {part->flash.base, part->flash.size},
-		.page_size = part->page_size,
-		.bank2_base = part->n_banks > 1 ? part->banks[1].base : 0,
+		.erase_units = part->n_sectors ? part->n_sectors : part->flash.size / part->page_size,
+		.bank2_unit = part->n_banks > 1 ? (part->banks[1].base - part->flash.base) / part->page_size : 0,
 		.sram = {part->sram.base, part->sram.size},
 		.rw_sram = part->bootloader_rw_sram,
 		.bootloader_ram = {part->bootloader_ram.base, part->bootloader_ram.size},
@@ -84,6 +84,20 @@ uint8_t *fake_mem(uint32_t addr, uint32_t len)
 	return m ? m->bytes + (addr - m->region.base) : NULL;
 }
 
+uint32_t fake_unit_size(uint32_t unit)
+{
+	return fake.part->n_sectors ? fake.part->sector_sizes[unit] : fake.part->page_size;
+}
+
+uint32_t fake_unit_addr(uint32_t unit)
+{
+	uint32_t addr = fake.part->flash.base;
+
+	for (uint32_t i = 0; i < unit; i++)
+		addr += fake_unit_size(i);
+	return addr;
+}
+
 /* ---------------------------------------------------------------- protocol.h's port */
 
 static uint8_t next_byte(void)
@@ -139,17 +153,14 @@ bool bl_port_flash_program(uint32_t addr, const uint8_t *data, uint32_t len)
 
 bool bl_port_flash_erase_page(uint32_t page)
 {
-	uint32_t addr = fake.part->flash.base + page * fake.part->page_size;
-	uint8_t *dst = fake_mem(addr, fake.part->page_size);
-
 	fake.erases++;
-	if (memory_of(addr, fake.part->page_size) != &fake.flash) {
+	if (page >= fake.dev.erase_units) {
 		fake.bad_accesses++;
 		return false;
 	}
 	if (fake.fail_flash)
 		return false;
-	memset(dst, (uint8_t)fake.part->flash_erased, fake.part->page_size);
+	memset(fake_mem(fake_unit_addr(page), fake_unit_size(page)), (uint8_t)fake.part->flash_erased, fake_unit_size(page));
 	return true;
 }
 

@@ -50,5 +50,8 @@ void fake_send(const uint8_t *bytes, size_t len);
 /* Runs bl_command() until the ROM waits for a byte nobody sends; with sync, bl_sync() first. */
 void fake_run(bool sync);
 uint8_t *fake_mem(uint32_t addr, uint32_t len); /* NULL if [addr, addr+len) is in no region */
+/* Where erase unit n (page, or sector on parts that erase by sector) starts, and its size. */
+uint32_t fake_unit_addr(uint32_t unit);
+uint32_t fake_unit_size(uint32_t unit);
 
 #endif

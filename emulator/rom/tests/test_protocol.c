@@ -58,7 +58,7 @@ static uint32_t flash_end(void)
 
 static uint32_t pages(void)
 {
-	return fake.dev.flash.size / fake.dev.page_size;
+	return fake.dev.erase_units;
 }
 
 static bool all_bytes(uint32_t addr, uint32_t len, uint8_t value)
@@ -279,8 +279,7 @@ static void fill_flash(uint8_t value)
 
 static bool page_erased(uint32_t page)
 {
-	return all_bytes(fake.dev.flash.base + page * fake.dev.page_size, fake.dev.page_size,
-	                 (uint8_t)fake.part->flash_erased);
+	return all_bytes(fake_unit_addr(page), fake_unit_size(page), (uint8_t)fake.part->flash_erased);
 }
 
 static void send_extended_erase(const uint16_t *list, uint32_t count, bool bad_sum)
@@ -354,7 +353,7 @@ static void test_extended_erase(const struct bj_part *part)
 			CHECK(REPLIED(ACK, NACK) && fake.erases == 0);
 			continue;
 		}
-		uint32_t split = (part->banks[1].base - part->flash.base) / part->page_size;
+		uint32_t split = fake.dev.bank2_unit;
 		CHECK(REPLIED(ACK, ACK));
 		CHECK(page_erased(bank == 1 ? 0 : split) && page_erased(bank == 1 ? split - 1 : last));
 		CHECK(!page_erased(bank == 1 ? split : split - 1));

@@ -1,0 +1,159 @@
+"""The ROM model on bootjump-emu, seen from outside as a user would see a chip: stm32flash on the
+USART's pty, and test firmware (firmware/fw.c) that prints on the same USART each time it runs.
+
+- STM32L031 (plain), booted into the bootloader: stm32flash identifies it, reads, writes and
+  verifies, erases, and starts user code with Go.
+- STM32L011 (empty check): firmware jumping into the ROM comes straight back and the bootloader
+  never answers; after erasing page 0 first, the same jump stays and stm32flash gets answers.
+- STM32L07x (dual bank): the jump starts bank 2 if it holds a valid stack pointer, else bank 1,
+  and stays only when neither does; BOOT0 = 1 stays.
+- Random bytes on the line: before a host synchronises they are ignored and a 0x7F gets ACK; in a
+  session the host gets the bootloader back the way stm32flash does, and GET ID answers.
+"""
+import random
+import re
+
+import pytest
+
+from emulated import (ACK, NACK, SYNC, ROOT, Part, Pty, build_firmware, device_id, emulator,
+                      flash_image, stm32flash)
+
+EMULATOR = ROOT / "build" / "bin" / "bootjump-emu"
+LINE_S = 20   # a line from the firmware, or the ROM's answer, arrives within this
+
+
+@pytest.fixture(autouse=True)
+def _need_emulator():
+    if not (ROOT / "emulator" / "module.mk").exists():
+        pytest.skip("bootjump-emu is not in the tree yet (emulator/module.mk)")
+    assert EMULATOR.exists(), "build/bin/bootjump-emu missing: run `make`"
+
+
+def entry_line(role, n):
+    return rb"bootjump-fw: " + role.encode() + rb" entry " + str(n).encode() + rb"\n"
+
+
+# ---------------------------------------------------------------- STM32L031: stm32flash end to end
+
+def test_l031_stm32flash_identify_read_write_erase_go(tmp_path):
+    part = Part("stm32l031")
+    base, greeter = build_firmware(part, tmp_path / "fw", "greeter")
+    loaded = flash_image(part, tmp_path / "loaded.bin", [(base, greeter)])
+    with emulator(part, tmp_path, flash=loaded, boot0=1) as emu, Pty(emu.uart(part.usart)) as pty:
+        run = stm32flash(pty.path)
+        assert device_id(run) == part.pid, run.stdout + run.stderr
+
+        def read_flash(name):
+            out = tmp_path / name
+            run = stm32flash(pty.path, "-r", out)
+            assert run.returncode == 0, run.stdout + run.stderr
+            return out.read_bytes()
+
+        erased = bytes([part.erased])
+        data = read_flash("read1.bin")
+        assert len(data) == part.flash_size
+        assert data == greeter + erased * (part.flash_size - len(greeter))
+
+        new = bytes(random.Random(31).randrange(256) for _ in range(3000))
+        (tmp_path / "new.bin").write_bytes(new)
+        run = stm32flash(pty.path, "-w", tmp_path / "new.bin", "-v")
+        assert run.returncode == 0 and "Wrote and verified" in run.stdout, run.stdout + run.stderr
+        assert read_flash("read2.bin")[:len(new)] == new
+
+        run = stm32flash(pty.path, "-o")
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert read_flash("read3.bin") == erased * part.flash_size
+
+        (tmp_path / "greeter.bin").write_bytes(greeter)
+        run = stm32flash(pty.path, "-w", tmp_path / "greeter.bin", "-v", "-g", "0x%08x" % part.flash_base)
+        assert run.returncode == 0, run.stdout + run.stderr
+        # Go: the ROM de-initialises and starts the greeter, which says so on the same USART.
+        pty.read_until(entry_line("greeter", 1), LINE_S)
+
+
+# ---------------------------------------------------------------- STM32L011: the empty check
+
+def test_l011_jump_from_user_code_comes_back(tmp_path):
+    part = Part("stm32l011")
+    base, jumper = build_firmware(part, tmp_path / "fw", "jumper", jump=True)
+    image = flash_image(part, tmp_path / "flash.bin", [(base, jumper)])
+    with emulator(part, tmp_path, flash=image, boot0=0) as emu, Pty(emu.uart(part.usart)) as pty:
+        out = pty.read_until(entry_line("jumper", 2), LINE_S)
+        assert re.search(entry_line("jumper", 1), out)
+        run = stm32flash(pty.path)
+        assert run.returncode != 0 and device_id(run) is None, run.stdout + run.stderr
+
+
+def test_l011_jump_with_word0_erased_stays(tmp_path):
+    part = Part("stm32l011")
+    base, jumper = build_firmware(part, tmp_path / "fw", "jumper", jump=True, erase_page0=True)
+    image = flash_image(part, tmp_path / "flash.bin", [(base, jumper)])
+    with emulator(part, tmp_path, flash=image, boot0=0) as emu, Pty(emu.uart(part.usart)) as pty:
+        pty.read_until(entry_line("jumper", 1), LINE_S)
+        assert pty.read(quiet=1.0) == b"", "the jump came back although page 0 was erased"
+        run = stm32flash(pty.path)
+        assert device_id(run) == part.pid, run.stdout + run.stderr
+        run = stm32flash(pty.path, "-r", tmp_path / "word0.bin", "-S", "0x%08x:4" % part.flash_base)
+        assert run.returncode == 0 and (tmp_path / "word0.bin").read_bytes() == bytes([part.erased]) * 4
+
+
+# ---------------------------------------------------------------- STM32L07x: dual-bank boot
+
+DUAL_BANK_CASES = {
+    # name: (bank-1 firmware, bank-2 firmware or None, BOOT0, what the pty shows, bootloader answers)
+    "bank2-valid": (dict(jump=True), True, 0, [("jumper", 1), ("bank2", 2)], False),
+    "bank1-only": (dict(jump=True), False, 0, [("jumper", 1), ("jumper", 2)], False),
+    "no-valid-bank": (dict(jump=True, bad_sp=True), False, 0, [("jumper", 1)], True),
+    "boot0-pin": (dict(jump=True), True, 1, [], True),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DUAL_BANK_CASES))
+def test_l07x_dual_bank(tmp_path, case):
+    part = Part("stm32l073")
+    bank1_opts, with_bank2, boot0, lines, answers = DUAL_BANK_CASES[case]
+    pieces = [build_firmware(part, tmp_path / "fw", "jumper", **bank1_opts)]
+    if with_bank2:
+        pieces.append(build_firmware(part, tmp_path / "fw", "bank2", origin=part.banks[1]))
+    image = flash_image(part, tmp_path / "flash.bin", pieces)
+    with emulator(part, tmp_path, flash=image, boot0=boot0) as emu, Pty(emu.uart(part.usart)) as pty:
+        for role, n in lines:
+            pty.read_until(entry_line(role, n), LINE_S)
+        assert pty.read(quiet=1.0) == b"", "user code ran again where the profile says it must not"
+        run = stm32flash(pty.path)
+        if answers:
+            assert device_id(run) == part.pid, run.stdout + run.stderr
+        else:
+            assert run.returncode != 0 and device_id(run) is None, run.stdout + run.stderr
+
+
+# ---------------------------------------------------------------- random bytes on the line
+
+def test_random_bytes_then_sync(tmp_path):
+    part = Part("stm32l031")
+    rng = random.Random(4)
+    get_id = bytes([ACK, 1, part.pid >> 8, part.pid & 0xFF, ACK])
+    with emulator(part, tmp_path, boot0=1) as emu, Pty(emu.uart(part.usart)) as pty:
+        # Noise before any host: ignored (a 0x7F would be a sync, so the noise has none).
+        noise = bytes(b for b in (rng.randrange(256) for _ in range(3000)) if b != SYNC)
+        pty.write(noise)
+        assert pty.read(quiet=1.0) == b""
+        pty.write([SYNC])
+        pty.expect([ACK], LINE_S)
+        pty.write([0x02, 0xFD])
+        pty.expect(get_id, LINE_S)
+
+        # Noise in a session: every byte value. Then stm32flash's way back: 0x7F until a NACK
+        # answers one (it closes the frame the noise left open, or makes a new one invalid).
+        pty.write(bytes(rng.randrange(256) for _ in range(3000)))
+        pty.read(quiet=1.0)
+        for _ in range(2 * 512 + 8):  # the longest frame the model accepts, and some
+            pty.write([SYNC])
+            reply = pty.read(quiet=0.3)
+            if reply and reply[-1] == NACK:
+                break
+        else:
+            pytest.fail("no NACK in answer to 0x7F: the command loop is stuck")
+        pty.write([0x02, 0xFD])
+        pty.expect(get_id, LINE_S)
+        assert emu.proc.poll() is None, "bootjump-emu exited"
