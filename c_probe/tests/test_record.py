@@ -149,3 +149,21 @@ def test_noinit_block_fits_each_part(name):
 def test_words_width_rejected():
     with pytest.raises(record.RecordError, match="16- or 32-bit"):
         record.decode([1, 2], width=8)
+
+
+def test_tcl_definition_in_openocd():
+    """build/gen/bj_record.tcl loads in OpenOCD's Jim TCL and holds the same layout (no init, so
+    OpenOCD opens no port; it exits on shutdown)."""
+    tcl = os.path.join(ROOT, "build", "gen", "bj_record.tcl")
+    script = ("puts \"magic=[dict get $bj_record magic]\"; "
+              "puts \"step=[dict get [dict get $bj_record fields] step]\"; "
+              "puts \"f103=[dict get [dict get $bj_record_parts stm32f103] backup_width]\"; "
+              "puts \"l011=[dict get [dict get $bj_record_parts stm32l011] noinit]\"")
+    r = subprocess.run(["openocd", "-c", "source %s" % tcl, "-c", script, "-c", "shutdown"],
+                       capture_output=True, text=True, timeout=20)
+    out = r.stdout + r.stderr
+    step = next(f for f in D.fields if f["name"] == "step")
+    assert "magic=0x%04x" % D.magic in out, out
+    assert "step=%d %d" % (step["bit"], step["width"]) in out, out
+    assert "f103=%d" % parts.lookup("stm32f103").raw["backup"]["width"] in out, out
+    assert "l011=0x%08x" % record.noinit_base(parts.lookup("stm32l011")) in out, out

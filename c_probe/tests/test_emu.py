@@ -1,0 +1,300 @@
+"""The probe on bootjump-emu with the ROM model: each test starts the emulator (stopped by pid in
+bjcli.emu.Emulator's exit, even on failure), drives the probe through its UART pty, and reads the
+record back both from the UART report and through gdb-multiarch, decoded by c_probe.record."""
+import json
+import os
+import select
+import subprocess
+import sys
+import termios
+import time
+import tty
+
+import pytest
+
+import parts
+from c_probe import record
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "bin"))
+from bjcli.emu import Emulator  # noqa: E402
+
+SCRATCH = os.path.join(ROOT, "build", "test", "c_probe")
+TIMEOUT = 20.0  # seconds of wall time for one expected UART line
+
+
+def probe_elf(part):
+    path = os.path.join(ROOT, "build", "c_probe", part, "probe.elf")
+    if not os.path.exists(path):
+        pytest.fail("%s is missing: run `make probe`" % os.path.relpath(path, ROOT))
+    return path
+
+
+class Uart:
+    """The slave side of the emulator's pty for one USART, raw, read line by line."""
+
+    def __init__(self, path):
+        self.fd = os.open(path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+        tty.setraw(self.fd, termios.TCSANOW)
+        self.buf = b""
+        self.lines = []
+
+    def close(self):
+        os.close(self.fd)
+
+    def _fill(self, deadline):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        r, _, _ = select.select([self.fd], [], [], left)
+        if r:
+            try:
+                self.buf += os.read(self.fd, 4096)
+            except BlockingIOError:
+                pass
+        return True
+
+    def line(self, timeout=TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.buf:
+            if not self._fill(deadline):
+                raise AssertionError("no line from the probe within %.0f s; so far: %r, then %r"
+                                     % (timeout, self.lines[-20:], self.buf[-200:]))
+        raw, self.buf = self.buf.split(b"\n", 1)
+        text = raw.decode("ascii", "replace").strip("\r")
+        self.lines.append(text)
+        return text
+
+    def until(self, prefix, timeout=TIMEOUT):
+        """Lines up to and including the first that starts with prefix."""
+        out = []
+        while True:
+            out.append(self.line(timeout))
+            if out[-1].startswith(prefix):
+                return out
+
+    def report(self):
+        """The next boot report, as a dict of facts (part: ... up to ready:)."""
+        lines = self.until("part:")[-1:] + self.until("ready:")
+        return dict(line.split(": ", 1) for line in lines if ": " in line)
+
+    def send(self, data):
+        os.write(self.fd, data)
+
+    def read_bytes(self, n, timeout=TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while len(self.buf) < n:
+            if not self._fill(deadline):
+                break
+        data, self.buf = self.buf[:n], self.buf[n:]
+        return data
+
+    def quiet_for(self, seconds):
+        """True if no complete line arrives within seconds."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self._fill(deadline)
+            if b"\n" in self.buf:
+                return False
+        return True
+
+
+def gdb_read(port, part, tmp_path):
+    """The probe's record as a debugger sees it: c_probe.record.read over gdb-multiarch's memory
+    dumps (one batch run: connect, dump, detach), the PC it interrupted and flash word 0."""
+    p = parts.lookup(part)
+    d = record.load()
+    base = record.noinit_base(p)
+    addrs, width = record.storage(p)
+    ranges = [(base, base + d.noinit["size"]), (p.flash.base, p.flash.base + 4)] + [(a, a + 4) for a in addrs]
+    cmds = ["set pagination off", "set confirm off", "target remote 127.0.0.1:%d" % port, "printf \"pc=%x\\n\", $pc"]
+    for i, (lo, hi) in enumerate(ranges):
+        cmds.append("dump binary memory %s 0x%x 0x%x" % (tmp_path / ("m%d.bin" % i), lo, hi))
+    cmds.append("detach")
+    r = subprocess.run(["gdb-multiarch", "-nx", "-batch"] + [a for c in cmds for a in ("-ex", c)],
+                       capture_output=True, text=True, timeout=60)
+    assert "pc=" in r.stdout, "gdb-multiarch could not read the target:\n%s\n%s" % (r.stdout, r.stderr)
+    mem = {}
+    for i, (lo, hi) in enumerate(ranges):
+        mem[lo] = (tmp_path / ("m%d.bin" % i)).read_bytes()
+
+    def read_memory(addr, size):
+        for lo, data in mem.items():
+            if lo <= addr and addr + size <= lo + len(data):
+                return data[addr - lo:addr - lo + size]
+        raise AssertionError("0x%08x not dumped" % addr)
+
+    seen = record.read(p, read_memory)
+    seen["pc"] = int(r.stdout.split("pc=")[1].split()[0], 16)
+    seen["flash_word0"] = int.from_bytes(read_memory(p.flash.base, 4), "little")
+    return seen
+
+
+def access_events(path):
+    """The emulator's access log: (reset events, accesses) as parsed JSON objects."""
+    resets, accesses = [], []
+    with open(path) as f:
+        for line in f:
+            obj = json.loads(line)
+            if obj.get("event") == "reset":
+                resets.append(obj)
+            elif "op" in obj:
+                accesses.append(obj)
+    return resets, accesses
+
+
+def facts_of(values):
+    return dict(record.facts(values))
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    os.makedirs(SCRATCH, exist_ok=True)
+    return tmp_path
+
+
+def start(part, scratch, access_log=False):
+    log = str(scratch / "access.jsonl") if access_log else None
+    emu = Emulator(part, flash=probe_elf(part), gdb=True, uarts=["usart2"], access_log=log)
+    emu.start(stderr_path=str(scratch / "emu.stderr"))
+    return emu, log
+
+
+def in_rom(part, pc):
+    sysmem = parts.lookup(part).system_memory
+    return sysmem.base <= pc < sysmem.end
+
+
+def test_l011_classic_comes_back_by_branch(scratch):
+    emu, log = start("stm32l011", scratch, access_log=True)
+    try:
+        uart = Uart(emu.uart("usart2"))
+        try:
+            first = uart.report()
+            assert first["entry"].startswith("reset") and "power_on" in first["entry"]
+            assert first["outcome"] == "idle"
+            uart.send(b"c")
+            assert uart.until("run:")[-1] == "run: classic"
+            back = uart.report()
+        finally:
+            uart.close()
+        assert back["recipe"] == "classic" and back["step"] == "jump", back
+        assert back["entry"] == "branch" and back["resets"] == "0" and back["returns"] == "1", back
+        assert back["boots"] == "2" and back["step-boot"] == "1", back
+        assert back["outcome"] == "returned-by-branch", back
+        seen = gdb_read(emu.gdb_port, "stm32l011", scratch)
+        assert seen["source"] == "backup"
+        assert facts_of(seen["record"]).items() <= back.items()
+        steps = [e["step_name"] for e in seen["ring"]]
+        assert steps[-4:] == ["remapped", "irq-on", "jump", "boot"], steps
+    finally:
+        emu.stop()
+    resets, accesses = access_events(log)
+    assert [r["kind"] for r in resets] == ["power-on"], "a reset happened: %s" % resets
+    assert any(in_rom("stm32l011", int(a["pc"], 16)) for a in accesses), "the ROM never ran"
+
+
+def test_l031_classic_never_comes_back(scratch):
+    emu, _ = start("stm32l031", scratch)
+    try:
+        uart = Uart(emu.uart("usart2"))
+        try:
+            uart.report()
+            uart.send(b"c")
+            assert uart.until("run:")[-1] == "run: classic"
+            assert uart.quiet_for(2.0), "the probe came back: %r" % uart.lines[-5:]
+            # The bootloader holds the chip: it answers the AN3155 sync on the same USART.
+            uart.send(b"\x7f")
+            assert uart.read_bytes(1) == b"\x79"
+        finally:
+            uart.close()
+        seen = gdb_read(emu.gdb_port, "stm32l031", scratch)
+    finally:
+        emu.stop()
+    f = facts_of(seen["record"])
+    assert (f["recipe"], f["step"], f["boots"], f["outcome"]) == ("classic", "jump", "1", "running"), f
+    assert in_rom("stm32l031", seen["pc"]), "PC 0x%08x is not in the ROM" % seen["pc"]
+
+
+def test_l011_reset_flag_one_software_reset_then_back(scratch):
+    emu, log = start("stm32l011", scratch, access_log=True)
+    try:
+        uart = Uart(emu.uart("usart2"))
+        try:
+            uart.report()
+            uart.send(b"r")
+            assert uart.until("run:")[-1] == "run: reset-flag"
+            back = uart.report()
+        finally:
+            uart.close()
+    finally:
+        emu.stop()
+    assert back["recipe"] == "reset-flag" and back["step"] == "jump", back
+    assert back["boots"] == "3" and back["step-boot"] == "2", back
+    assert back["resets"] == "1" and back["returns"] == "1", back
+    assert "software" in back["seen"].split(","), back
+    assert back["entry"] == "branch" and back["outcome"] == "returned-by-branch", back
+    resets, _ = access_events(log)
+    assert [r["kind"] for r in resets] == ["power-on", "system"], resets
+
+
+def test_l031_iwdg_running_resets_after_the_timeout(scratch):
+    emu, log = start("stm32l031", scratch, access_log=True)
+    try:
+        uart = Uart(emu.uart("usart2"))
+        try:
+            uart.report()
+            uart.send(b"d")
+            assert uart.until("run:")[-1] == "run: iwdg-running"
+            back = uart.report()
+        finally:
+            uart.close()
+    finally:
+        emu.stop()
+    assert back["recipe"] == "iwdg-running" and back["step"] == "jump", back
+    assert "independent_watchdog" in back["entry"], back
+    assert back["resets"] == "1" and back["outcome"] == "returned-by-reset", back
+    resets, accesses = access_events(log)
+    assert [r["kind"] for r in resets] == ["power-on", "iwdg"], resets
+    kr = parts.lookup("stm32l031").reg_addr("IWDG.KR")
+    started = [a["step"] for a in accesses if a["op"] == "w" and int(a["addr"], 16) == kr and int(a["value"], 16) == 0xCCCC]
+    assert len(started) == 1, "the IWDG was started %d times" % len(started)
+    assert any(started[0] < a["step"] < resets[1]["step"] and in_rom("stm32l031", int(a["pc"], 16)) for a in accesses), \
+        "the ROM never ran between the IWDG start and the reset"
+    elapsed = emulated_seconds(resets[1]["step"] - started[0])
+    want = record.load().raw["defaults"]["iwdg_ms"] / 1000.0
+    # The prescaler and reload round the timeout down by at most one counter tick.
+    assert abs(elapsed - want) <= 0.05 * want, "IWDG reset after %.1f ms, configured %.0f ms" % (elapsed * 1e3, want * 1e3)
+
+
+def emulated_seconds(instructions):
+    """bootjump-emu's time base: one instruction per core clock cycle at the reset clock (the probe
+    and the ROM model keep the L0 on MSI), as emulator/README.md documents."""
+    return instructions / parts.lookup("stm32l031").raw["clock"]["reset_hz"]
+
+
+def test_l011_erase_page0_then_the_bootloader_answers(scratch):
+    emu, _ = start("stm32l011", scratch)
+    try:
+        uart = Uart(emu.uart("usart2"))
+        try:
+            uart.report()
+            uart.send(b"e")
+            assert uart.until("refused:")[-1].startswith("refused: destructive"), "erase-page0 ran without !"
+            uart.until("ready:")
+            uart.send(b"!")
+            uart.until("options:")
+            uart.send(b"e")
+            assert uart.until("run:")[-1] == "run: erase-page0"
+            assert uart.quiet_for(1.0), "the probe came back: %r" % uart.lines[-5:]
+            uart.send(b"\x7f")
+            assert uart.read_bytes(1) == b"\x79", "no ACK to 0x7F from the bootloader"
+        finally:
+            uart.close()
+        seen = gdb_read(emu.gdb_port, "stm32l011", scratch)
+    finally:
+        emu.stop()
+    f = facts_of(seen["record"])
+    assert (f["recipe"], f["step"], f["options"], f["outcome"]) == ("erase-page0", "jump", "destructive", "running"), f
+    assert seen["flash_word0"] == int(parts.lookup("stm32l011").raw["flash"]["erased"], 16)
+    assert in_rom("stm32l011", seen["pc"]), "PC 0x%08x is not in the ROM" % seen["pc"]
