@@ -1,5 +1,5 @@
-/* F0, F1, F4 and G0 (rcc-f0, rcc-f1, rcc-f4, rcc-g0): the model keeps the reset clock (HSI:
- * 8 MHz on F0/F1, 16 MHz on F4/G0, BJ_RESET_HZ).
+/* F0, F1, F4, G0 and L4 (rcc-f0, rcc-f1, rcc-f4, rcc-g0, rcc-l4): the model keeps the reset clock
+ * (BJ_RESET_HZ: HSI at 8 MHz on F0/F1 and 16 MHz on F4/G0, MSI at 4 MHz on L4).
  *
  * AN2606 documents a bootloader clock for these families too, but its text for them is not among
  * the sources this project has read (parts/stm32.json, notes/st-bootloader-facts.md), so the model

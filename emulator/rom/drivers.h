@@ -11,7 +11,8 @@
 /* Clock tree: clock_*.c */
 #if defined(BJ_IP_RCC_RCC_L0)
 #define BL_CLOCK_L0 1
-#elif defined(BJ_IP_RCC_RCC_F0) || defined(BJ_IP_RCC_RCC_F1) || defined(BJ_IP_RCC_RCC_F4) || defined(BJ_IP_RCC_RCC_G0)
+#elif defined(BJ_IP_RCC_RCC_F0) || defined(BJ_IP_RCC_RCC_F1) || defined(BJ_IP_RCC_RCC_F4) || defined(BJ_IP_RCC_RCC_G0) \
+	|| defined(BJ_IP_RCC_RCC_L4)
 #define BL_CLOCK_RESET 1
 #else
 #error "ROM model: no clock driver for this part's RCC block (add emulator/rom/clock_<ip>.c)"
@@ -24,8 +25,8 @@
 #define BL_FLASH_F0_F1 1
 #elif defined(BJ_IP_FLASH_FLASH_F4)
 #define BL_FLASH_F4 1
-#elif defined(BJ_IP_FLASH_FLASH_G0)
-#define BL_FLASH_G0 1
+#elif defined(BJ_IP_FLASH_FLASH_G0) || defined(BJ_IP_FLASH_FLASH_L4)
+#define BL_FLASH_G0_L4 1
 #else
 #error "ROM model: no flash driver for this part's FLASH block (add emulator/rom/flash_<ip>.c)"
 #endif

@@ -1,8 +1,9 @@
-/* Programming and erasing through the G0 flash controller (flash-g0), with the sequences of RM0444
- * ("Flash memory unlock sequence", "Flash memory programming sequence", "Page erase"): KEY1 then
- * KEY2 into FLASH_KEYR clears LOCK; with PG set, a double word (two word writes, the first at an
- * 8-byte aligned address) is programmed; PER with the page in PNB, then STRT, erases a page; BSY1
- * says when the operation is over, the error flags (cleared by writing 1) whether it failed.
+/* Programming and erasing through the G0 and L4 flash controllers (flash-g0, flash-l4: the same
+ * registers for what the bootloader does), with the sequences of RM0444 and RM0394 ("Flash memory
+ * unlock sequence", "Flash memory programming sequence", "Page erase"): KEY1 then KEY2 into
+ * FLASH_KEYR clears LOCK; with PG set, a double word (two word writes, the first at an 8-byte
+ * aligned address) is programmed; PER with the page in PNB, then STRT, erases a page; BSY (BSY1 on
+ * G0) says when the operation is over, the error flags (cleared by writing 1) whether it failed.
  *
  * Write Memory hands over whole words (AN3155), not always whole double words: the model fills the
  * other half of a double word it has to program with the erased value, which leaves those bytes
@@ -10,7 +11,13 @@
 #include "protocol.h"
 #include "rom.h"
 
-#if BL_FLASH_G0
+#if BL_FLASH_G0_L4
+
+#if defined(BJ_FLASH_G0_SR_BSY1)
+#define SR_BUSY FLASH_SR_BSY1
+#else
+#define SR_BUSY FLASH_SR_BSY
+#endif
 
 #define SR_ERRORS (FLASH_SR_OPERR | FLASH_SR_PROGERR | FLASH_SR_WRPERR | FLASH_SR_PGAERR | FLASH_SR_SIZERR \
                    | FLASH_SR_PGSERR | FLASH_SR_MISERR | FLASH_SR_FASTERR)
@@ -31,7 +38,7 @@ static void lock(void)
 
 static bool finished_ok(void)
 {
-	bl_wait(FLASH_SR_ADDR, FLASH_SR_BSY1, 0);
+	bl_wait(FLASH_SR_ADDR, SR_BUSY, 0);
 	uint32_t sr = FLASH_SR;
 	FLASH_SR = sr & (SR_ERRORS | FLASH_SR_EOP);
 	return !(sr & SR_ERRORS);

@@ -47,4 +47,7 @@ __attribute__((section(".vectors"), used)) static const bl_vector bl_vectors[16 
  * script puts this section at _bj_bootloader_id_addr from build/gen/<part>/memory.ld. (AN2606
  * gives some parts, F10xxx among them, no ID.) */
 __attribute__((section(".bl_id"), used)) static const uint8_t bl_id = BJ_BOOTLOADER_ID;
+#else
+/* No ID: the section holds the last byte of system memory, as fill, so the image still spans it. */
+__attribute__((section(".bl_id"), used)) static const uint8_t bl_last_byte = 0xff;
 #endif
