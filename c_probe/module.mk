@@ -28,23 +28,22 @@ $(PROBE_OUT)/%/bj_noinit.ld: $(PROBE_GEN_PY) $(PARTS_JSON) $(PARTS_PY)
 -include $(PROBE_OUT)/parts.mk
 $(PROBE_OUT)/parts.mk: $(PART_HEADERS) $(PROBE_SRCS) $(PROBE_HDRS) $(PROBE_GEN_PY) $(PARTS_JSON) $(PARTS_PY)
 	@mkdir -p $(@D)
-	@$(PYTHON) -m c_probe.gen_record mk $@.tmp
-	@for p in $(BJ_PARTS); do \
-		rm -f $(PROBE_OUT)/$$p.unsupported; ok=1; \
-		mcpu=$$(sed -n "s/^PROBE_MCPU_$$p := //p" $@.tmp); \
+	@tmp=$@.$$$$; $(PYTHON) -m c_probe.gen_record mk $$tmp && \
+	for p in $(BJ_PARTS); do \
+		log=$(PROBE_OUT)/$$p.unsupported; ok=1; \
+		mcpu=$$(sed -n "s/^PROBE_MCPU_$$p := //p" $$tmp); \
 		for f in $(PROBE_SRCS); do $(ARM_CC) -fsyntax-only $(call probe_cflags,$$p,$$mcpu) \
-			$$f 2>> $(PROBE_OUT)/$$p.unsupported || { ok=0; break; }; done; \
-		if [ $$ok = 1 ]; then rm $(PROBE_OUT)/$$p.unsupported; echo "PROBE_PARTS += $$p"; \
-		else echo "PROBE_UNSUPPORTED += $$p"; fi; \
-	done >> $@.tmp
-	@mv $@.tmp $@
+			$$f 2>> $$log.$$$$ || { ok=0; break; }; done; \
+		if [ $$ok = 1 ]; then rm -f $$log $$log.$$$$; echo "PROBE_PARTS += $$p"; \
+		else mv $$log.$$$$ $$log; echo "PROBE_UNSUPPORTED += $$p"; fi; \
+	done >> $$tmp && mv $$tmp $@
 
 # The compiled-in default recipe, rewritten only when PROBE_RECIPE changes (so the ELFs rebuild).
 $(PROBE_OUT)/default_recipe.h: FORCE
 	@mkdir -p $(@D)
 	@$(if $(filter $(PROBE_RECIPE),$(PROBE_RECIPES)),,$(error PROBE_RECIPE=$(PROBE_RECIPE) is not a recipe; choose one of: $(PROBE_RECIPES)))
-	@echo '#define BJ_PROBE_DEFAULT_RECIPE BJ_RECIPE_$(shell echo '$(PROBE_RECIPE)' | tr 'a-z-' 'A-Z_')' > $@.tmp
-	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+	@tmp=$@.$$$$; echo '#define BJ_PROBE_DEFAULT_RECIPE BJ_RECIPE_$(shell echo '$(PROBE_RECIPE)' | tr 'a-z-' 'A-Z_')' > $$tmp; \
+		cmp -s $$tmp $@ && rm $$tmp || mv $$tmp $@
 .PHONY: FORCE
 FORCE:
 

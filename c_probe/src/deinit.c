@@ -79,6 +79,24 @@ static const struct bj_reg_value rcc_reset_values[] = {
 	{RCC_APBENR2_ADDR, BJ_RCC_G0_APBENR2_RESET},
 	{RCC_CCIPR_ADDR, BJ_RCC_G0_CCIPR_RESET},
 };
+#elif defined(BJ_IP_RCC_RCC_L4)
+/* RM0394 §6.4: AHB1, AHB2, APB1 (two) and APB2 reset registers; the PLL configurations only
+ * with the PLLs stopped. */
+static const uint32_t rcc_reset_regs[] = {RCC_AHB1RSTR_ADDR, RCC_AHB2RSTR_ADDR, RCC_APB1RSTR1_ADDR, RCC_APB1RSTR2_ADDR,
+					   RCC_APB2RSTR_ADDR};
+static const struct bj_reg_value rcc_reset_values[] = {
+	{RCC_CR_ADDR, BJ_RCC_L4_CR_RESET},
+	{RCC_PLLCFGR_ADDR, BJ_RCC_L4_PLLCFGR_RESET},
+	{RCC_PLLSAI1CFGR_ADDR, BJ_RCC_L4_PLLSAI1CFGR_RESET},
+	{RCC_CFGR_ADDR, BJ_RCC_L4_CFGR_RESET},
+	{RCC_CIER_ADDR, BJ_RCC_L4_CIER_RESET},
+	{RCC_AHB1ENR_ADDR, BJ_RCC_L4_AHB1ENR_RESET},
+	{RCC_AHB2ENR_ADDR, BJ_RCC_L4_AHB2ENR_RESET},
+	{RCC_APB1ENR1_ADDR, BJ_RCC_L4_APB1ENR1_RESET},
+	{RCC_APB1ENR2_ADDR, BJ_RCC_L4_APB1ENR2_RESET},
+	{RCC_APB2ENR_ADDR, BJ_RCC_L4_APB2ENR_RESET},
+	{RCC_CCIPR_ADDR, BJ_RCC_L4_CCIPR_RESET},
+};
 #else
 #error "c_probe/src/deinit.c: no RCC de-init table for this part's RCC variant"
 #endif

@@ -66,21 +66,26 @@ static BJ_RAMFUNC void erase_page0_from_sram(void)
 	FLASH_CR &= ~FLASH_CR_SER;
 	FLASH_CR |= FLASH_CR_LOCK;
 }
-#elif defined(BJ_IP_FLASH_FLASH_G0)
+#elif defined(BJ_IP_FLASH_FLASH_G0) || defined(BJ_IP_FLASH_FLASH_L4)
 #define BJ_HAVE_ERASE 1
-/* RM0444 §3.3.7 "Page erase": unlock with KEY1, KEY2; wait for BSY1 to clear; PER with PNB = 0,
- * STRT; wait for BSY1 to clear; clear EOP; lock again. */
+#if defined(BJ_IP_FLASH_FLASH_G0)
+#define BJ_FLASH_BUSY FLASH_SR_BSY1
+#else
+#define BJ_FLASH_BUSY FLASH_SR_BSY
+#endif
+/* RM0444 §3.3.7 / RM0394 §3.3.6 "Page erase": unlock with KEY1, KEY2; wait for BSY(1) to clear;
+ * PER with PNB = 0, STRT; wait for BSY(1) to clear; clear EOP; lock again. */
 static BJ_RAMFUNC void erase_page0_from_sram(void)
 {
 	if (FLASH_CR & FLASH_CR_LOCK) {
 		FLASH_KEYR = FLASH_KEYR_KEY1;
 		FLASH_KEYR = FLASH_KEYR_KEY2;
 	}
-	for (unsigned n = BJ_POLL_LIMIT; n && (FLASH_SR & FLASH_SR_BSY1); n--)
+	for (unsigned n = BJ_POLL_LIMIT; n && (FLASH_SR & BJ_FLASH_BUSY); n--)
 		;
 	FLASH_CR = (FLASH_CR & ~(FLASH_CR_PNB_MASK << FLASH_CR_PNB_SHIFT)) | FLASH_CR_PER;
 	FLASH_CR |= FLASH_CR_STRT;
-	for (unsigned n = BJ_POLL_LIMIT; n && (FLASH_SR & FLASH_SR_BSY1); n--)
+	for (unsigned n = BJ_POLL_LIMIT; n && (FLASH_SR & BJ_FLASH_BUSY); n--)
 		;
 	FLASH_SR = FLASH_SR_EOP;
 	FLASH_CR &= ~FLASH_CR_PER;

@@ -166,14 +166,14 @@ static const char *recipe_boot_sel(struct bj_record *r, unsigned param)
 static const char *recipe_g0_empty(struct bj_record *r, unsigned param)
 {
 	(void)param;
-#if defined(BJ_EMPTY_FLAG_ADDR)
+#if defined(BJ_EMPTY_FLAG_ADDR) && defined(BJ_IP_FLASH_FLASH_G0)
 	MMIO32(BJ_EMPTY_FLAG_ADDR) |= BJ_EMPTY_FLAG;
 	bj_checkpoint(r, BJ_STEP_EMPTY_SET);
 	bj_checkpoint(r, BJ_STEP_RESET_REQUESTED);
 	bj_system_reset();
 #else
 	(void)r;
-	return "this part has no FLASH_ACR EMPTY flag";
+	return "g0-empty sets the G0's FLASH_ACR EMPTY; this part has no such flag";
 #endif
 }
 
