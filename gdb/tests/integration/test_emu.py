@@ -1,0 +1,163 @@
+"""`bootjump` inside gdb-multiarch against bootjump-emu running c_probe and the ROM model: the
+stories of issue 6. Every emulator is started and stopped by pid (scenario.running), every GDB by
+subprocess.run's timeout at worst; a test whose emulator, ROM model or probe is not built yet
+reports itself skipped with what it waits for."""
+import json
+import re
+
+import pytest
+
+import parts
+from scenario import arm, first_word, rom_image, running
+from session import gdb, probe, scratch
+from traces import schema
+
+
+def trace_file(name):
+    return scratch("emu", name + ".jsonl")
+
+
+def run_trace(part, recipe, name, trace_args="", elf=True, flash_ext="elf", extra_gdb=(), **emu):
+    """Boot the probe on `part` with `recipe` armed and run `bootjump trace`; the loaded trace."""
+    out_file = trace_file(name)
+    flash = probe(part, flash_ext)
+    with running(part, flash, **emu) as e:
+        out, err = gdb(arm(part, recipe) + list(extra_gdb) +
+                       ["bootjump trace --out %s %s" % (out_file, trace_args)],
+                       port=e.gdb_port, elf=probe(part) if elf else None)
+    assert "Traceback" not in err, err
+    return schema.load(out_file), out, err
+
+
+def test_l011_classic_returns_to_user_flash():
+    trace, out, err = run_trace("stm32l011", "classic", "l011-classic")
+    assert trace.end is not None, err
+    assert trace.end["exit"] == "user-flash", trace.end
+    assert trace.header["target"]["kind"] == "emu" and trace.header["start"]["from"] == "rom-entry"
+    assert trace.steps[0]["region"] == "system_memory"
+    word0 = "0x%08x" % first_word("stm32l011")
+    reads = [(s["i"], a) for s in trace.steps for a in s["mem"] if a["op"] == "r" and a["addr"] == "0x08000000"]
+    assert reads, "the ROM's read of 0x08000000 is not in the trace"
+    i, access = reads[0]
+    assert access["value"] == word0 and trace.steps[i]["region"] == "system_memory"
+    assert parts.lookup("stm32l011").region_of(int(trace.end["pc"], 16)) == "flash"
+
+
+def test_l031_classic_settles_in_the_bootloader():
+    trace, out, err = run_trace("stm32l031", "classic", "l031-classic")
+    assert trace.end is not None, err
+    assert trace.end["exit"] == "bootloader-idle", trace.end
+    assert re.search(r"USART\d\.ISR|LPUART1\.ISR", trace.end["reason"]), trace.end["reason"]
+    assert all(s["region"] != "flash" for s in trace.steps)
+
+
+def test_firmware_without_symbols_from_rom_entry():
+    """probe.bin in the emulator, no ELF in GDB: the ROM entry comes from system memory alone."""
+    trace, out, err = run_trace("stm32l011", "classic", "l011-nosymbols", elf=False, flash_ext="bin")
+    assert trace.header["firmware"] is None
+    assert trace.end is not None and trace.end["exit"] == "user-flash", err
+
+
+@pytest.mark.parametrize("recipe", ["wrong-address", "no-thumb"])
+def test_bad_branches_end_in_fault(recipe):
+    part = parts.lookup("stm32l011")
+    trace, out, err = run_trace("stm32l011", recipe, "l011-" + recipe, "--from here",
+                                extra_gdb=["hbreak bj_jump", "continue"])
+    assert trace.end is not None, err
+    assert trace.end["exit"] == "fault", trace.end
+    fault = trace.end["fault"]
+    assert fault["ipsr"] == 3 and fault["lockup"] is False
+    with open(rom_image("stm32l011"), "rb") as f:
+        entry = int.from_bytes(f.read(8)[4:8], "little")
+    if recipe == "no-thumb":
+        assert int(fault["pc"], 16) == entry & ~1
+    else:
+        # The branch lands on the bootloader ID byte near the end of system memory; the core faults
+        # there or at the end of system memory, whichever comes first.
+        assert part.bootloader_id_address <= int(fault["pc"], 16) <= part.system_memory.end, fault
+
+
+def test_reset_flag_ends_in_reset():
+    trace, out, err = run_trace("stm32l011", "reset-flag", "l011-reset-flag", "--from here",
+                                extra_gdb=["hbreak bj_system_reset", "continue"])
+    assert trace.end is not None, err
+    assert trace.end["exit"] == "reset", trace.end
+
+
+@pytest.mark.parametrize("part,recipe", [("stm32l011", "classic"), ("stm32l031", "classic")])
+def test_fast_and_plain_paths_give_the_same_trace(part, recipe):
+    """The same scenario from the same power-on state, once each way."""
+    fast, _, _ = run_trace(part, recipe, "%s-fast" % part)
+    plain, _, _ = run_trace(part, recipe, "%s-plain" % part, "--plain")
+    assert fast.header["target"]["kind"] == plain.header["target"]["kind"] == "emu"
+    assert len(fast.steps) == len(plain.steps)
+    for a, b in zip(fast.steps, plain.steps):
+        assert a == b
+    assert fast.end == plain.end
+
+
+def instructions_retired(monitor_info):
+    """The emulator's instruction count from `monitor info` (chip_describe)."""
+    found = re.search(r"(\d+) instructions", monitor_info) or re.search(r"instructions\D{0,3}(\d+)", monitor_info)
+    assert found, "no instruction count in `monitor info`: %r" % monitor_info
+    return int(found.group(1))
+
+
+@pytest.mark.parametrize("part", ["stm32l011", "stm32l031", "stm32f042", "stm32l073", "stm32f103"])
+def test_plain_accesses_equal_the_access_log(part):
+    """Whole traces on the plain path (capstone's accesses) against the emulator's ground truth."""
+    log = scratch("emu", "%s-access.jsonl" % part)
+    out_file = trace_file("%s-accesses" % part)
+    p = parts.lookup(part)
+    entry_cmd = "python import gdb; e = int.from_bytes(gdb.selected_inferior().read_memory(0x%x, 4).tobytes(), 'little') & ~1; gdb.execute('hbreak *0x%%x' %% e); gdb.execute('continue')" % (p.system_memory.base + 4)
+    with running(part, probe(part), access_log=log) as e:
+        out, err = gdb(arm(part, "classic") + [entry_cmd, "monitor info",
+                                                "bootjump trace --from here --plain --out %s" % out_file],
+                       port=e.gdb_port, elf=probe(part))
+    trace = schema.load(out_file)
+    assert trace.end is not None, err
+    start = instructions_retired(out)
+    by_step = {}
+    with open(log) as f:
+        for line in f:
+            rec = json.loads(line)
+            if rec.get("by") == "insn":
+                by_step.setdefault(rec["step"] - start, []).append(
+                    {k: rec[k] for k in ("op", "addr", "size", "value")})
+    mismatches = [(s["i"], s["pc"], s["insn"], s["mem"], by_step.get(s["i"], []))
+                  for s in trace.steps if _norm(s["mem"]) != _norm(by_step.get(s["i"], []))]
+    assert not mismatches, "%d of %d steps differ, first: %s" % (len(mismatches), len(trace.steps), mismatches[:3])
+    assert len(trace.steps) > 20
+
+
+def _norm(accesses):
+    return [(a["op"], int(a["addr"], 16), a["size"], int(a["value"], 16)) for a in accesses]
+
+
+MISTAKES = {"wrong-address": "branch-target", "no-thumb": "branch-target", "systick-running": "systick",
+            "irq-pending": "interrupts", "primask-set": "primask", "psp-unprivileged": "control",
+            "iwdg-running": "iwdg"}
+
+
+def test_preflight_flags_each_mistake_and_passes_classic():
+    """One emulator, one GDB: for each recipe a power-on reset, the mailbox, the branch into the ROM
+    (bj_jump's `bx r1`), then preflight."""
+    part = "stm32l031"
+    commands = ["hbreak bj_jump"]
+    recipes = ["classic"] + sorted(MISTAKES)
+    for recipe in recipes:
+        commands += ["monitor reset power"] + arm(part, recipe) + [
+            "continue", "stepi", "echo == %s\\n" % recipe, "bootjump preflight"]
+    with running(part, probe(part)) as e:
+        out, err = gdb(commands, port=e.gdb_port, elf=probe(part), timeout=300)
+    assert "Traceback" not in err, err
+    sections = dict(re.findall(r"== (\S+)\n(.*?)preflight: ", out, re.S))
+    assert sorted(sections) == sorted(recipes), out[-2000:]
+
+    def statuses(text):
+        return {m.group(2): m.group(1) for m in re.finditer(r"^(PASS|WARN|FAIL)\s+(\S+)", text, re.M)}
+    classic = statuses(sections["classic"])
+    assert set(classic.values()) == {"PASS"}, classic
+    for recipe, check in MISTAKES.items():
+        found = statuses(sections[recipe])
+        assert found[check] in ("FAIL", "WARN"), (recipe, found)
