@@ -10,6 +10,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.dirname(HERE)]
 
+import conftest  # noqa: E402,F401  (puts the repository root and gdb/ on sys.path)
 import parts  # noqa: E402
 from scenario import arm, running  # noqa: E402
 from session import gdb, probe, scratch  # noqa: E402
