@@ -51,20 +51,22 @@ def _cpu(source):
         for line in f:
             if line.strip().startswith(".cpu"):
                 return line.split()[1]
-    raise ValueError("%s has no .cpu line" % source)
+    return "cortex-m0plus"          # data only (word0.S): any Thumb CPU assembles it
 
 
-def build(name, out_dir, base=None, script=None):
-    """Assemble and link fixtures/<name>.S; returns (ELF path, raw image bytes)."""
+def build(name, out_dir, base=None, script=None, defsyms=None):
+    """Assemble and link fixtures/<name>.S (name may be "real/..."); returns (ELF path, raw image
+    bytes). `defsyms` gives the program its addresses from the part database."""
     src = os.path.join(FIXTURES, name + ".S")
-    elf = os.path.join(out_dir, name + ".elf")
-    binary = os.path.join(out_dir, name + ".bin")
-    obj = os.path.join(out_dir, name + ".o")
+    stem = os.path.join(out_dir, os.path.basename(name))
+    elf, binary, obj = stem + ".elf", stem + ".bin", stem + ".o"
     link = ["-Wl,-T," + script] if script else ["-Wl,-Ttext=0x%08x" % base]
+    link += ["-Wl,--defsym=%s=0x%x" % kv for kv in sorted((defsyms or {}).items())]
     cpu = ["-mcpu=" + _cpu(src), "-mthumb"]
     # Assembled and linked in two steps: a one-step build names a random temporary object in the
     # ELF's symbol table, and the report snapshots hash the ELF.
-    subprocess.run(["arm-none-eabi-gcc"] + cpu + ["-c", src, "-o", obj], check=True)
+    subprocess.run(["arm-none-eabi-gcc"] + cpu + ["-c", src, "-o", obj]
+                   + ["-Wa,--defsym,%s=0x%x" % kv for kv in sorted((defsyms or {}).items())], check=True)
     subprocess.run(["arm-none-eabi-gcc"] + cpu + ["-nostdlib", "-nostartfiles", "-Wl,--build-id=none",
                                                   "-Wl,--entry=0", obj, "-o", elf] + link, check=True)
     subprocess.run(["arm-none-eabi-objcopy", "-O", "binary", elf, binary], check=True)
