@@ -64,7 +64,10 @@ static void pins_init(void)
 
 static void usart_init(void)
 {
+	/* From reset values: after a trip through the ROM the USART may still hold its 8E1 set-up. */
 	BJ_USART(CR1) = 0;
+	BJ_USART(CR2) = BJ_USART_V2_CR2_RESET;
+	BJ_USART(CR3) = BJ_USART_V2_CR3_RESET;
 	BJ_USART(BRR) = BJ_BRR;
 	BJ_USART(CR1) = BJ_USART_V2_CR1_UE | BJ_USART_V2_CR1_TE | BJ_USART_V2_CR1_RE;
 }
@@ -95,7 +98,10 @@ void bj_uart_flush(void)
 
 static void usart_init(void)
 {
+	/* From reset values: after a trip through the ROM the USART may still hold its 8E1 set-up. */
 	BJ_USART(CR1) = 0;
+	BJ_USART(CR2) = BJ_USART_V1_CR2_RESET;
+	BJ_USART(CR3) = BJ_USART_V1_CR3_RESET;
 	BJ_USART(BRR) = BJ_BRR;
 	BJ_USART(CR1) = BJ_USART_V1_CR1_UE | BJ_USART_V1_CR1_TE | BJ_USART_V1_CR1_RE;
 }
