@@ -34,12 +34,6 @@ class Decision:
         self.tier = 1 if 1 in tiers else 2 if 2 in tiers else 0
 
     @property
-    def kind(self):
-        if self.insn.is_branch:
-            return "branch"
-        return "select"
-
-    @property
     def outcome(self):
         """"taken"/"not taken" for a branch, "executed"/"skipped" for an IT-predicated instruction."""
         if self.executed is None:

@@ -261,6 +261,9 @@ def _decision_spans(a):
         spans += [" (condition %s, target " % d.condition, Code(h(d.insn.target)), ")"]
     else:
         spans += [" (condition %s)" % d.condition]
+    if d.slice.undecoded:
+        spans += ["; capstone could not decode step %s, so the inputs before it are unknown"
+                  % ", ".join(str(k) for k in d.slice.undecoded)]
     return spans + [": this is the decision point."]
 
 

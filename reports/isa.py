@@ -113,17 +113,8 @@ class Insn:
             self.store_regs = tuple(r for r in data if r in self.reads)
 
     @property
-    def is_load(self):
-        return bool(self.load_regs)
-
-    @property
     def is_store(self):
         return bool(self.store_regs)
-
-    @property
-    def conditional_branch(self):
-        """A branch that may or may not be taken: B<cc>, CBZ/CBNZ, or a branch inside an IT block."""
-        return self.is_branch and (self.cond is not None or self.cbz is not None)
 
     def address_regs(self):
         return {r for r in (self.base, self.index) if r and r != "pc"}

@@ -20,13 +20,6 @@ def plain(spans):
     return "".join("`%s`" % s if isinstance(s, Code) else str(s) for s in spans)
 
 
-def where(analysis, step):
-    """Spans for "step 12 (0x1ff00022, `ldr r0, [r1]`)"."""
-    st = analysis.trace.steps[step]
-    insn = analysis.flow.insns[step]
-    return ["step %d (" % step, Code(st["pc"]), ", ", Code(insn.text if insn else st["insn"]), ")"]
-
-
 def addr_name(analysis, addr):
     """Spans for an address with its ELF symbol, if any: 0x080000c0 (Reset_Handler)."""
     name = analysis.symbol(addr)

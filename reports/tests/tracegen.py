@@ -99,13 +99,13 @@ def _peripherals():
     return {RCC_CR: rcc_cr, USART2_ISR: 0xC0}
 
 
-def generate(scenario, out_dir, app_dir=None):
-    """Write <out_dir>/<scenario>.jsonl; returns (trace path, app ELF path)."""
-    part_name, rom_name, flash_kind, start = SCENARIOS[scenario]
+def generate(scenario, out_dir, spec=None):
+    """Write <out_dir>/<scenario>.jsonl from SCENARIOS[scenario] (or `spec`, a tuple of the same
+    shape); returns (trace path, app ELF path)."""
+    part_name, rom_name, flash_kind, start = spec or SCENARIOS[scenario]
     part = parts.lookup(part_name)
-    app_dir = app_dir or out_dir
     _, rom = build(rom_name, out_dir, base=part.system_memory.base)
-    app_elf, app = build("app", app_dir, script=os.path.join(FIXTURES, "app.ld"))
+    app_elf, app = build("app", out_dir, script=os.path.join(FIXTURES, "app.ld"))
     erased = parts.num(part.raw["flash"]["erased"]) & 0xFF
     blank = {"blank": erased, "blank-ff": 0xFF, "zero": 0}.get(flash_kind)
     if blank is None:
