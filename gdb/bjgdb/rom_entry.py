@@ -1,10 +1,10 @@
 """`bootjump trace --from rom-entry`: run the target until the ROM bootloader's first instruction.
 
 A hardware breakpoint (the ROM is read-only) goes on the ROM's reset vector, read from system
-memory, so this works on any firmware: no probe, no symbols. A second one on the HardFault handler
-in force catches a jump that faults before it gets there (a bad address, a missing Thumb bit). The
-continue has a timeout: a timer thread sends this process SIGINT, which GDB turns into an interrupt
-of the target exactly as if the user pressed Ctrl-C.
+memory, so this works on any firmware: no probe, no symbols. DEMCR's HardFault vector catch is set
+for the run, so a jump that faults before it gets there (a bad address) stops the core whatever
+vector table is in force. The continue has a timeout: a timer thread sends this process SIGINT,
+which GDB turns into an interrupt of the target exactly as if the user pressed Ctrl-C.
 """
 import os
 import signal
@@ -13,37 +13,37 @@ import threading
 import gdb
 
 from .lib import cortexm
+from .lib.remote import RemoteError
 from .registry import CommandError
 
 
-def _word(target, addr, what):
-    return int.from_bytes(target.read_or_fail(addr, 4, what), "little")
+def _set_vector_catch(target, on, previous):
+    """Set or restore DEMCR.VC_HARDERR; returns DEMCR's previous value (None when unreadable)."""
+    try:
+        if on:
+            previous = int.from_bytes(target.link.read(cortexm.DEMCR, 4), "little")
+            value = previous | cortexm.DEMCR_VC_HARDERR
+        elif previous is None:
+            return None
+        else:
+            value = previous
+        target.link.write(cortexm.DEMCR, value.to_bytes(4, "little"))
+    except RemoteError:
+        return None
+    gdb.execute("maintenance flush dcache", to_string=True)
+    return previous
 
 
-def _hardfault_handler(target, db, part):
-    """The HardFault handler of the vector table in force (VTOR, or address 0 without one), or None
-    when it cannot be read."""
-    vtor_addr = cortexm.core_reg(db, part, "SCB.VTOR")
-    table = 0
-    if vtor_addr is not None:
-        data = target.read(vtor_addr, 4)
-        table = int.from_bytes(data, "little") if data else 0
-    data = target.read(table + 4 * 3, 4)     # vector 3: HardFault ([v6M] B1.5.3)
-    return None if data is None else int.from_bytes(data, "little") & ~1
-
-
-def run_to_rom_entry(target, db, part, timeout):
+def run_to_rom_entry(target, part, timeout):
     sysmem = part.system_memory
-    entry = _word(target, sysmem.base + 4, "the ROM's reset vector") & ~1
+    entry = int.from_bytes(target.read_or_fail(sysmem.base + 4, 4, "the ROM's reset vector"), "little") & ~1
     if entry not in sysmem:
         raise CommandError("the word at 0x%08x (the ROM's reset vector) is 0x%08x, outside %s's system "
                            "memory: is the part right? (--part)" % (sysmem.base + 4, entry, part.name))
     if target.registers()["pc"] & ~1 == entry:
         return
-    hardfault = _hardfault_handler(target, db, part)
-    points = [gdb.Breakpoint("*0x%x" % entry, type=gdb.BP_HARDWARE_BREAKPOINT, internal=True)]
-    if hardfault and hardfault != entry:
-        points.append(gdb.Breakpoint("*0x%x" % hardfault, type=gdb.BP_HARDWARE_BREAKPOINT, internal=True))
+    point = gdb.Breakpoint("*0x%x" % entry, type=gdb.BP_HARDWARE_BREAKPOINT, internal=True)
+    demcr = _set_vector_catch(target, True, None)
     expired = threading.Event()
 
     def interrupt():
@@ -61,14 +61,15 @@ def run_to_rom_entry(target, db, part, timeout):
         problem = "interrupted"
     finally:
         timer.cancel()
-        for bp in points:
-            bp.delete()
-    pc = target.registers()["pc"] & ~1
+        point.delete()
+        _set_vector_catch(target, False, demcr)
+    regs = target.registers()
+    pc = regs["pc"] & ~1
     if pc == entry:
         return
     where = "0x%08x (%s)" % (pc, part.region_of(pc))
-    if pc == hardfault:
-        stacked = target.read((target.registers()["sp"] + 24) & 0xFFFFFFFF, 4)
+    if cortexm.ipsr(regs["xpsr"]) == 3:
+        stacked = target.read((regs["sp"] + 24) & 0xFFFFFFFF, 4)
         raise CommandError("the target took a HardFault before it reached the ROM entry 0x%08x%s: trace the "
                            "jump itself (break at it, then `bootjump trace --from here`)"
                            % (entry, "" if stacked is None else

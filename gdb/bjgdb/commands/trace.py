@@ -122,7 +122,7 @@ def trace(args):
     db, ident = target.identify(args.part)
     part = ident.part
     if args.start == "rom-entry":
-        run_to_rom_entry(target, db, part, args.timeout)
+        run_to_rom_entry(target, part, args.timeout)
     rom = target.read_or_fail(part.system_memory.base, part.system_memory.size, "system memory")
     fast = not args.plain and _has_fast_path(target)
     kind, version = _target_kind(target, fast)

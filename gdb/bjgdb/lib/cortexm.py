@@ -5,11 +5,13 @@ Each fact cites the architecture manual: [v6M] ARM DDI 0419E (ARMv6-M ARM), [v7M
 """
 
 # The memory-mapped core registers the part database describes (SCB.VTOR, SYST.CSR, NVIC.ISER ...)
-# are read from it through core_reg(); two it does not hold yet are here: CPUID identifies the core
-# before the part is known, DHCSR reports a lockup.
+# are read from it through core_reg(); the ones it does not hold are here: CPUID identifies the core
+# before the part is known, DHCSR reports a lockup, DEMCR's vector catch stops the core on HardFault.
 CPUID = 0xE000ED00          # [v6M] B3.2.3, [v7M] B3.2.3
 DHCSR = 0xE000EDF0          # [v6M] C1.6.3, [v7M] C1.6.2
 DHCSR_S_LOCKUP = 1 << 19
+DEMCR = 0xE000EDFC          # [v6M] C1.6.5, [v7M] C1.6.5
+DEMCR_VC_HARDERR = 1 << 10  # halt when HardFault is entered (vector catch)
 
 # CONTROL (a core register, not memory-mapped): [v6M] B1.4.4, [v7M] B1.4.4.
 CONTROL_NPRIV = 1 << 0

@@ -140,6 +140,12 @@ class Link:
             out += bytes.fromhex(reply)
         return out
 
+    def write(self, addr, data):
+        """Write target memory; RemoteError when the stub refuses."""
+        reply = self._ask("M%x,%x:%s" % (addr, len(data), bytes(data).hex()))
+        if reply != "OK":
+            raise RemoteError("the target answered %r to a memory write at 0x%08x" % (reply[:20], addr))
+
     def step(self):
         """Single-step one instruction; the stop reply (registers are read by the caller)."""
         return StopReply(self.packet("s"))

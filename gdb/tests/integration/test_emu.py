@@ -17,20 +17,23 @@ def trace_file(name):
     return scratch("emu", name + ".jsonl")
 
 
-def run_trace(part, recipe, name, trace_args="", elf=True, flash_ext="elf", extra_gdb=(), **emu):
-    """Boot the probe on `part` with `recipe` armed and run `bootjump trace`; the loaded trace."""
+def run_trace(part, recipe, name, trace_args="", elf=True, flash_ext="elf", extra_gdb=(), after=(), **emu):
+    """Boot the probe on `part` with `recipe` armed and run `bootjump trace` (then `after`); the
+    loaded trace and GDB's output."""
     out_file = trace_file(name)
     flash = probe(part, flash_ext)
     with running(part, flash, **emu) as e:
         out, err = gdb(arm(part, recipe) + list(extra_gdb) +
-                       ["bootjump trace --out %s %s" % (out_file, trace_args)],
+                       ["bootjump trace --out %s %s" % (out_file, trace_args)] + list(after),
                        port=e.gdb_port, elf=probe(part) if elf else None)
     assert "Traceback" not in err, err
     return schema.load(out_file), out, err
 
 
 def test_l011_classic_returns_to_user_flash():
-    trace, out, err = run_trace("stm32l011", "classic", "l011-classic")
+    rom_copy = scratch("emu", "l011-rom.bin")
+    trace, out, err = run_trace("stm32l011", "classic", "l011-classic",
+                                after=["bootjump part", "bootjump dump-rom %s" % rom_copy, "bootjump checkpoints"])
     assert trace.end is not None, err
     assert trace.end["exit"] == "user-flash", trace.end
     assert trace.header["target"]["kind"] == "emu" and trace.header["start"]["from"] == "rom-entry"
@@ -41,6 +44,33 @@ def test_l011_classic_returns_to_user_flash():
     i, access = reads[0]
     assert access["value"] == word0 and trace.steps[i]["region"] == "system_memory"
     assert parts.lookup("stm32l011").region_of(int(trace.end["pc"], 16)) == "flash"
+    # The other commands on the same target: the part, its ROM, the probe's record.
+    assert re.search(r"part: +stm32l011 .*\nDEV_ID: +0x457", out), out
+    with open(rom_copy, "rb") as a, open(rom_image("stm32l011"), "rb") as b:
+        assert a.read() == b.read()
+    assert "sha256 %s" % trace.header["rom"]["sha256"] in out
+    assert re.search(r"recipe: +classic", out) and re.search(r"step: +jump", out), out
+
+
+def test_rom_entry_never_reached():
+    """A probe that never jumps (no recipe armed): the continue times out, and one line says where
+    the target was stopped and what to do instead."""
+    part = "stm32l011"
+    with running(part, probe(part)) as e:
+        out, err = gdb(["bootjump trace --timeout 3 --out %s" % trace_file("never")], port=e.gdb_port,
+                       elf=probe(part))
+    assert "the ROM entry 0x" in err and "not reached within 3 s" in err and "--from here" in err, err
+    assert "Traceback" not in err
+
+
+def test_fault_before_the_rom_entry():
+    """wrong-address branches past the ROM's entry, onto the bootloader ID byte: the HardFault
+    breakpoint catches the fault before the entry is ever reached."""
+    part = "stm32l011"
+    with running(part, probe(part)) as e:
+        out, err = gdb(arm(part, "wrong-address") + ["bootjump trace --timeout 20 --out %s" % trace_file("early-fault")],
+                       port=e.gdb_port, elf=probe(part))
+    assert "took a HardFault before it reached the ROM entry" in err, err
 
 
 def test_l031_classic_settles_in_the_bootloader():
