@@ -44,7 +44,9 @@ def svg(segs, steps, marks):
         y = _TOP - 8 - 14 * (n % 2)        # alternate heights so labels of close steps stay legible
         out.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#000" stroke-dasharray="3,2"/>'
                    % (x, y + 3, x, bottom - _GAP))
-        out.append('<text x="%.1f" y="%d" text-anchor="middle">%s</text>' % (x, y, escape(label)))
+        # Labels near either end are anchored inwards so they stay inside the picture.
+        anchor = "end" if x > _WIDTH - 60 else "start" if x < _LEFT + 30 else "middle"
+        out.append('<text x="%.1f" y="%d" text-anchor="%s">%s</text>' % (x, y, anchor, escape(label)))
     out.append('<text x="%d" y="%d">step 0</text>' % (_LEFT, bottom + 12))
     out.append('<text x="%d" y="%d" text-anchor="end">step %d</text>' % (_LEFT + plot, bottom + 12, max(steps - 1, 0)))
     out.append("</svg>")
