@@ -191,3 +191,39 @@ def test_preflight_flags_each_mistake_and_passes_classic():
     for recipe, check in MISTAKES.items():
         found = statuses(sections[recipe])
         assert found[check] in ("FAIL", "WARN"), (recipe, found)
+
+
+def test_ctrl_c_leaves_a_valid_trace():
+    """SIGINT to GDB during a trace that would run on for long (L031 idles; only user-flash may stop
+    it): the trace ends `interrupted` and the file is complete."""
+    import os
+    import signal
+    import subprocess
+    import time
+    from session import BOOTJUMP_PY
+    part = "stm32l031"
+    out_file = trace_file("l031-interrupted")
+    with running(part, probe(part)) as e:
+        args = ["gdb-multiarch", "-nx", "-batch", "-ex", "file %s" % probe(part),
+                "-ex", "target extended-remote 127.0.0.1:%d" % e.gdb_port, "-ex", "source %s" % BOOTJUMP_PY]
+        for c in arm(part, "classic") + ["bootjump trace --until user-flash --max-steps 100000000 --out %s" % out_file]:
+            args += ["-ex", c]
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 60
+            line = ""
+            while "bootjump trace: " not in line and time.monotonic() < deadline:
+                line = proc.stdout.readline()
+                if not line and proc.poll() is not None:
+                    break
+            assert "bootjump trace: " in line, "no progress line: %r %s" % (line, proc.stderr.read())
+            os.kill(proc.pid, signal.SIGINT)
+            out, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert "Traceback" not in err, err
+    trace = schema.load(out_file)
+    assert trace.end is not None and trace.end["exit"] == "interrupted", (trace.end, err)
+    assert trace.end["steps"] == len(trace.steps) > 0
