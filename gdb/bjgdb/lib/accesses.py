@@ -46,9 +46,7 @@ _MULTIPLE = {arm.ARM_INS_LDM: (True, True), arm.ARM_INS_LDMDB: (True, False),
              arm.ARM_INS_STM: (False, True), arm.ARM_INS_STMDB: (False, False),
              arm.ARM_INS_POP: (True, True), arm.ARM_INS_PUSH: (False, False)}
 _TABLE_BRANCHES = {arm.ARM_INS_TBB: 1, arm.ARM_INS_TBH: 2}
-# Memory hints make no access the core waits for, and the FPU transfers move registers the trace
-# does not record.
-_HINTS = {arm.ARM_INS_PLD, arm.ARM_INS_PLDW, arm.ARM_INS_PLI}
+# FPU and coprocessor transfers move registers the trace does not record.
 _UNMODELLED = {arm.ARM_INS_VLDR, arm.ARM_INS_VSTR, arm.ARM_INS_VLDMIA, arm.ARM_INS_VLDMDB,
                arm.ARM_INS_VSTMIA, arm.ARM_INS_VSTMDB, arm.ARM_INS_VPUSH, arm.ARM_INS_VPOP,
                arm.ARM_INS_LDC, arm.ARM_INS_LDC2, arm.ARM_INS_STC, arm.ARM_INS_STC2}
@@ -114,7 +112,7 @@ def plan(insn, regs):
     if i in _UNMODELLED:
         raise Unsupported("%s at 0x%08x: FPU and coprocessor transfers are not modelled"
                           % (insn.text, insn.address))
-    return []   # no data access (including the memory hints in _HINTS)
+    return []   # no data access; memory hints (PLD, PLI) included: the core does not wait for them
 
 
 def _single(insn, regs):

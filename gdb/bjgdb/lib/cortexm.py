@@ -21,11 +21,10 @@ CONTROL_SPSEL = 1 << 1
 EXCEPTION_NAMES = {1: "Reset", 2: "NMI", 3: "HardFault", 4: "MemManage", 5: "BusFault",
                    6: "UsageFault", 11: "SVCall", 12: "DebugMonitor", 14: "PendSV", 15: "SysTick"}
 
-# On reset the core sets LR to 0xFFFFFFFF and xPSR to T=1 only: TakeReset(), [v6M] B1.5.5,
-# [v7M] B1.5.5. No instruction can produce both with LR untouched, which makes a reset recognisable
-# from the registers alone on any debug link.
+# On reset the core sets LR to 0xFFFFFFFF: TakeReset(), [v6M] B1.5.5, [v7M] B1.5.5. With the PC at
+# the reset vector and no instruction that explains the jump, that makes a reset recognisable from
+# the registers alone on any debug link.
 RESET_LR = 0xFFFFFFFF
-RESET_XPSR = 0x01000000
 
 # A branch to 0xFFFFFFxx in Handler mode is an exception return (EXC_RETURN): [v6M] B1.5.8.
 EXC_RETURN_MIN = 0xFFFFFF00

@@ -152,17 +152,6 @@ class Engine:
         return steps, last["stopped"]
 
 
-def fast_path(monitor):
-    """True when the target answers `monitor bj-step 0` as bootjump-emu does."""
-    if monitor is None:
-        return False
-    try:
-        lines = monitor("bj-step 0").strip().splitlines()
-        return bool(lines) and "stopped" in json.loads(lines[-1])
-    except (RemoteError, ValueError, TraceError):
-        return False
-
-
 def region_bounds(part, pc):
     """[lo, hi) of the memory region holding pc, for a fast-path chunk that ends when the PC leaves
     it; None when pc is in no memory region (then the chunk is one step)."""

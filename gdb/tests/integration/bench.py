@@ -5,7 +5,6 @@ measured; asserts nothing about speed."""
 import os
 import re
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.dirname(HERE)]
@@ -20,7 +19,6 @@ PART = "stm32l031"
 
 # Runs inside GDB: time a Python-driven loop of GDB's own stepi + info registers, N steps.
 NAIVE = """python
-import time
 n = %d
 t0 = time.monotonic()
 for _ in range(n):
@@ -30,7 +28,6 @@ print("naive: %%d steps in %%.3f s" %% (n, time.monotonic() - t0))
 end"""
 
 TIMED_TRACE = """python
-import time
 t0 = time.monotonic()
 gdb.execute("bootjump trace --from here --max-steps %d --until user-flash,fault,reset --out %s %s")
 print("trace: %%.3f s" %% (time.monotonic() - t0))
