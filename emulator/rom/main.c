@@ -29,8 +29,8 @@ extern uint32_t _bl_bss_start[], _bl_bss_end[];
 
 __attribute__((noreturn)) void bl_reset(void)
 {
-	/* Decided before anything is written to RAM, so that code sent back to user flash finds its
-	 * RAM as it left it (apart from what the calls below push on the stack). */
+	/* Decided before the ROM writes any RAM of its own, so that code sent back to user flash
+	 * finds its RAM as it left it (apart from the few words the check pushes on the stack). */
 	bl_activate();
 	for (uint32_t *p = _bl_bss_start; p < _bl_bss_end; p++)
 		*p = 0;

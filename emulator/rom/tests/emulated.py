@@ -50,11 +50,13 @@ class Part:
         self.mcpu = self.p.core
 
 
-def build_firmware(part, out_dir, role, jump=False, erase_page0=False, bad_sp=False, origin=None):
+def build_firmware(part, out_dir, role, jump=False, erase_page0=False, bad_sp=False, drive_boot0=False,
+                   origin=None):
     """Compile firmware/fw.c for the part; returns (load address, image bytes)."""
     out_dir = pathlib.Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    tag = "%s-j%d-e%d-b%d-%s" % (role, jump, erase_page0, bad_sp, "%x" % origin if origin else "base")
+    tag = "%s-j%d-e%d-b%d-d%d-%s" % (role, jump, erase_page0, bad_sp, drive_boot0,
+                                    "%x" % origin if origin else "base")
     elf = out_dir / (tag + ".elf")
     binary = out_dir / (tag + ".bin")
     # The ROM model's own drivers: drivers.h compiles only the ones this part's blocks use.
@@ -62,7 +64,8 @@ def build_firmware(part, out_dir, role, jump=False, erase_page0=False, bad_sp=Fa
     args = [ARM_CC, "-mcpu=" + part.mcpu, "-mthumb", "-std=c11", "-Os", "-Wall", "-Wextra", "-Werror",
             "-ffreestanding", "-nostdlib", "-I%s" % (GEN / part.name), "-I%s" % ROM_DIR,
             "-DFW_ROLE=\"%s\"" % role, "-DFW_JUMP=%d" % jump, "-DFW_ERASE_PAGE0=%d" % erase_page0,
-            "-DFW_BAD_SP=%d" % bad_sp, "-L%s" % (GEN / part.name), "-T", str(FW_DIR / "fw.ld")]
+            "-DFW_BAD_SP=%d" % bad_sp, "-DFW_DRIVE_BOOT0=%d" % drive_boot0, "-L%s" % (GEN / part.name),
+            "-T", str(FW_DIR / "fw.ld")]
     if origin is not None:
         args.append("-Wl,--defsym=FW_ORIGIN=0x%x" % origin)
     if erase_page0:

@@ -7,6 +7,8 @@ USART's pty, and test firmware (firmware/fw.c) that prints on the same USART eac
   never answers; after erasing page 0 first, the same jump stays and stm32flash gets answers.
 - STM32L07x (dual bank): the jump starts bank 2 if it holds a valid stack pointer, else bank 1,
   and stays only when neither does; BOOT0 = 1 stays.
+- STM32F04x: the jump comes back, unless flash word 0 is erased, or BOOT_SEL = 0, or the BOOT0 pin
+  (PB8) is high.
 - Random bytes on the line: before a host synchronises they are ignored and a 0x7F gets ACK; in a
   session the host gets the bootloader back the way stm32flash does, and GET ID answers.
 """
@@ -117,6 +119,33 @@ def test_l07x_dual_bank(tmp_path, case):
         pieces.append(build_firmware(part, tmp_path / "fw", "bank2", origin=part.banks[1]))
     image = flash_image(part, tmp_path / "flash.bin", pieces)
     with emulator(part, tmp_path, flash=image, boot0=boot0) as emu, Pty(emu.uart(part.usart)) as pty:
+        for role, n in lines:
+            pty.read_until(entry_line(role, n), LINE_S)
+        assert pty.read(quiet=1.0) == b"", "user code ran again where the profile says it must not"
+        run = stm32flash(pty.path)
+        if answers:
+            assert device_id(run) == part.pid, run.stdout + run.stderr
+        else:
+            assert run.returncode != 0 and device_id(run) is None, run.stdout + run.stderr
+
+
+# ---------------------------------------------------------------- STM32F04x: three ways to stay
+
+F04X_CASES = {
+    # name: (firmware options, option bytes, what the pty shows, bootloader answers)
+    "comes-back": (dict(jump=True), None, [("jumper", 1), ("jumper", 2)], False),
+    "word0-erased": (dict(jump=True, erase_page0=True), None, [("jumper", 1)], True),
+    "boot-sel-0": (dict(jump=True), {"BOOT_SEL": 0}, [("jumper", 1)], True),
+    "boot0-pin-high": (dict(jump=True, drive_boot0=True), None, [("jumper", 1)], True),
+}
+
+
+@pytest.mark.parametrize("case", sorted(F04X_CASES))
+def test_f04x_escapes(tmp_path, case):
+    part = Part("stm32f042")
+    fw_opts, options, lines, answers = F04X_CASES[case]
+    image = flash_image(part, tmp_path / "flash.bin", [build_firmware(part, tmp_path / "fw", "jumper", **fw_opts)])
+    with emulator(part, tmp_path, flash=image, boot0=0, options=options) as emu, Pty(emu.uart(part.usart)) as pty:
         for role, n in lines:
             pty.read_until(entry_line(role, n), LINE_S)
         assert pty.read(quiet=1.0) == b"", "user code ran again where the profile says it must not"

@@ -7,6 +7,8 @@
  *                 ROM model's own flash driver
  *   FW_BAD_SP     the vector table's initial SP points outside SRAM (the dual-bank check's "no
  *                 valid code"); the reset handler sets its own stack, so the code still runs
+ *   FW_DRIVE_BOOT0  drive the BOOT0 pin's GPIO (BJ_BOOT0_GPIO/PIN, PB8 on F04x) high as an output
+ *                 before jumping, as dap42 does on an STM32F042 (gpio-v2 parts only)
  * Every entry prints "bootjump-fw: <role> entry <n>" on the part's first bootloader USART, n
  * counting entries since power-on in a RAM word the ROM leaves alone, so a test sees whether the
  * ROM sent a jump back (entry 2) or started other code.
@@ -42,21 +44,35 @@ struct fw_state {
 #define FW_MAGIC 0x77666a62u /* "bjfw" */
 #define fw_state ((volatile struct fw_state *)(BJ_SRAM_BASE + 0x40u))
 
-#define USART_REG(name) (BJ_BL_USART0_BASE + BJ_USART_V2_##name##_OFFSET)
+/* The first bootloader USART, ISR/TDR style (usart-v2) or SR/DR style (usart-v1). */
+#if defined(BJ_BL_USART0_IP_USART_V2)
+#define USART(name) BJ_USART_V2_##name
+#define USART_STATUS BJ_USART_V2_ISR_OFFSET
+#define USART_TX_DATA BJ_USART_V2_TDR_OFFSET
+#define USART_TXE BJ_USART_V2_ISR_TXE
+#define USART_TC BJ_USART_V2_ISR_TC
+#else
+#define USART(name) BJ_USART_V1_##name
+#define USART_STATUS BJ_USART_V1_SR_OFFSET
+#define USART_TX_DATA BJ_USART_V1_DR_OFFSET
+#define USART_TXE BJ_USART_V1_SR_TXE
+#define USART_TC BJ_USART_V1_SR_TC
+#endif
+#define USART_AT(offset) (BJ_BL_USART0_BASE + (offset))
 
 static void uart_start(void)
 {
 	bl_set_bits(BJ_BL_USART0_TX_PORT_ENABLE_ADDR, BJ_BL_USART0_TX_PORT_ENABLE_BIT);
 	bl_gpio_usart_tx(BJ_BL_USART0_TX_PORT, BJ_BL_USART0_TX_PIN, BJ_BL_USART0_AF);
 	bl_set_bits(BJ_BL_USART0_ENABLE_ADDR, BJ_BL_USART0_ENABLE_BIT);
-	bl_write32(USART_REG(BRR), BJ_RESET_HZ / 115200u);
-	bl_write32(USART_REG(CR1), BJ_USART_V2_CR1_TE | BJ_USART_V2_CR1_UE);
+	bl_write32(USART_AT(USART(BRR_OFFSET)), BJ_RESET_HZ / 115200u);
+	bl_write32(USART_AT(USART(CR1_OFFSET)), USART(CR1_TE) | USART(CR1_UE));
 }
 
 static void uart_put(char c)
 {
-	bl_wait(USART_REG(ISR), BJ_USART_V2_ISR_TXE, BJ_USART_V2_ISR_TXE);
-	bl_write32(USART_REG(TDR), (uint8_t)c);
+	bl_wait(USART_AT(USART_STATUS), USART_TXE, USART_TXE);
+	bl_write32(USART_AT(USART_TX_DATA), (uint8_t)c);
 }
 
 static void uart_print(const char *s)
@@ -68,10 +84,27 @@ static void uart_print(const char *s)
 /* The last byte has left the USART before anything else touches it. */
 static void uart_finish(void)
 {
-	bl_wait(USART_REG(ISR), BJ_USART_V2_ISR_TC, BJ_USART_V2_ISR_TC);
+	bl_wait(USART_AT(USART_STATUS), USART_TC, USART_TC);
 }
 
 void fw_main(void);
+
+#if FW_DRIVE_BOOT0
+#define FW_CAT(a, b, c) a##b##c
+#define FW_XCAT(a, b, c) FW_CAT(a, b, c)
+
+static void drive_boot0_high(void)
+{
+	uint32_t port = FW_XCAT(, BJ_BOOT0_GPIO, _BASE);
+	unsigned shift = BJ_BOOT0_PIN * __builtin_popcount(BJ_GPIO_V2_MODER_MODE0_MASK);
+
+	bl_set_bits(FW_XCAT(BJ_, BJ_BOOT0_GPIO, _ENABLE_ADDR), FW_XCAT(BJ_, BJ_BOOT0_GPIO, _ENABLE_BIT));
+	bl_write32(port + BJ_GPIO_V2_BSRR_OFFSET, 1u << BJ_BOOT0_PIN);
+	bl_write32(port + BJ_GPIO_V2_MODER_OFFSET, (bl_read32(port + BJ_GPIO_V2_MODER_OFFSET)
+	                                            & ~(BJ_GPIO_V2_MODER_MODE0_MASK << shift))
+	                                           | BJ_GPIO_V2_MODER_MODE0_OUTPUT << shift);
+}
+#endif
 
 __attribute__((used, noreturn)) void fw_main(void)
 {
@@ -90,6 +123,9 @@ __attribute__((used, noreturn)) void fw_main(void)
 	if (n == 1) {
 #if FW_ERASE_PAGE0
 		bl_port_flash_erase_page(0);
+#endif
+#if FW_DRIVE_BOOT0
+		drive_boot0_high();
 #endif
 		bl_start(BJ_SYSMEM_BASE);
 	}
