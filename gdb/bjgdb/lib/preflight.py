@@ -58,8 +58,11 @@ def addresses(db, part):
     for kind in ("ISER", "ISPR"):
         base = cortexm.core_reg(db, p, "NVIC." + kind)
         out += [base + 4 * k for k in range((p.raw["nvic_irqs"] + 31) // 32)]
-    for path in ("RCC.CFGR", "RCC.CR", "RCC.CSR", "IWDG.PR", "IWDG.RLR", p.raw["remap"]["register"],
+    remap = p.raw["remap"]
+    for path in ("RCC.CFGR", "RCC.CR", "RCC.CSR", "IWDG.PR", "IWDG.RLR", remap and remap["register"],
                  p.raw["boot"]["option_register"]):
+        if path is None:
+            continue    # the part has no such register (F1: no remap, no option register)
         try:
             out.append(p.reg_addr(path))
         except KeyError:
@@ -198,6 +201,10 @@ def vector_table(s):
         return finding("vector-table", "warn", "VTOR = 0x%08x: exceptions inside the ROM would use that table, "
                        "not the ROM's" % vtor, src)
     remap = s.part.raw["remap"]
+    if remap is None:
+        return finding("vector-table", "warn", "VTOR = 0 and %s has no remap register: exceptions inside the "
+                       "ROM would use the table the boot pins put at 0; set VTOR to 0x%08x"
+                       % (s.part.name, sysmem.base), src)
     value = s.reg(remap["register"])
     if value is None:
         return finding("vector-table", "warn", "vectors come from address 0, and %s cannot be read to tell "
@@ -253,7 +260,8 @@ def clock(s):
 
 def watchdog(s):
     src = "%s §5.8 (a started IWDG cannot be stopped)" % NOTE
-    if s.bit("%s.WDG_SW" % s.part.raw["boot"]["option_register"]) is False:
+    options = s.part.raw["boot"]["option_register"]
+    if options and s.bit("%s.WDG_SW" % options) is False:
         return finding("iwdg", "fail", "the option bytes select the hardware watchdog (WDG_SW = 0): the IWDG "
                        "runs from reset and the ROM must refresh it", src)
     lsion, lsirdy = s.bit("RCC.CSR.LSION"), s.bit("RCC.CSR.LSIRDY")
@@ -290,7 +298,7 @@ def boot_options(s):
     src = "%s §5.10; AN2606 Table 2 (pattern %s)" % (NOTE, s.part.raw["activation"]["pattern"])
     register = s.part.raw["boot"]["option_register"]
     bits = s.part.raw["boot"]["option_bits"]
-    if "nBOOT1" not in bits:
+    if register is None or "nBOOT1" not in bits:
         return finding("boot-options", "pass", "%s has no nBOOT1 option bit to check" % s.part.name, src)
     value = s.bit("%s.%s" % (register, bits["nBOOT1"]))
     if value is None:
