@@ -8,7 +8,7 @@ SRAM, quotes and their sources) come from parts/stm32.json through `import parts
 import parts
 
 from .exits import exception_name
-from .regions import describe, lane
+from .regions import describe, lane, register_name
 from .text import Code, Strong, addr_name, h, plain
 
 OUTCOME_WORDS = {
@@ -290,7 +290,13 @@ def _loop_spans(a):
                 seen.append(addr)
                 spans += ([", "] if len(seen) > 1 else []) + [Code(h(addr)), " (%s) = " % describe(a.part, addr),
                                                                Code(h(value))]
-    return spans + [": the bootloader is waiting for a host (0x7F on a USART)."]
+    bootloader_usarts = {u["periph"] for u in a.part.raw["bootloader"].get("usarts", [])}
+    polled = {(register_name(a.part, addr) or "").split(".")[0] for addr, _ in loop.polled}
+    if polled & bootloader_usarts:
+        # AN3155: the host starts a session by sending 0x7F on one of the bootloader's USARTs.
+        return spans + [": the bootloader is waiting for a host to send 0x7F on %s."
+                        % ", ".join(sorted(polled & bootloader_usarts))]
+    return spans + [": the ROM waits there for that register to change."]
 
 
 def _fault_spans(a):

@@ -246,6 +246,9 @@ class Machine:
             a, b = self.get(ops[0], ci), self.get(ops[1], ci)
             {arm.ARM_INS_CMP: self._sub, arm.ARM_INS_CMN: self._add, arm.ARM_INS_TST: self._and}[i](a, b, True)
             return
+        if i == arm.ARM_INS_UXTB:
+            self.set(_R[ops[0].reg], self.get(ops[1], ci) & 0xFF)
+            return
         if i in (arm.ARM_INS_MOV, arm.ARM_INS_MVN):
             v = self.get(ops[1], ci)
             v = v if i == arm.ARM_INS_MOV else ~v & 0xFFFFFFFF
@@ -257,7 +260,8 @@ class Machine:
             self.get(ops[1], ci), self.get(ops[2], ci))
         fn = {arm.ARM_INS_ADD: self._add, arm.ARM_INS_SUB: self._sub, arm.ARM_INS_AND: self._and,
               arm.ARM_INS_ORR: self._orr, arm.ARM_INS_EOR: self._eor, arm.ARM_INS_LSL: self._lsl,
-              arm.ARM_INS_LSR: self._lsr}.get(i)
+              arm.ARM_INS_LSR: self._lsr, arm.ARM_INS_BIC: self._bic, arm.ARM_INS_ADC: self._adc,
+              arm.ARM_INS_RSB: lambda x, y, f: self._sub(y, x, f)}.get(i)
         if fn is None:
             raise NotImplementedError("thumbsim does not implement %s %s" % (ci.mnemonic, ci.op_str))
         self.set(_R[ops[0].reg], fn(a, b, ci.update_flags))
@@ -268,6 +272,17 @@ class Machine:
             res = r & 0xFFFFFFFF
             self.flags(res >> 31, res == 0, r > 0xFFFFFFFF, ((a ^ res) & (b ^ res)) >> 31)
         return r
+
+    def _adc(self, a, b, s):
+        carry = (self.r["xpsr"] >> 29) & 1
+        r = a + b + carry
+        if s:
+            res = r & 0xFFFFFFFF
+            self.flags(res >> 31, res == 0, r > 0xFFFFFFFF, ((a ^ res) & (b ^ res)) >> 31)
+        return r
+
+    def _bic(self, a, b, s):
+        return self._logic(a & ~b & 0xFFFFFFFF, s)
 
     def _sub(self, a, b, s):
         res = (a - b) & 0xFFFFFFFF
@@ -334,6 +349,10 @@ def run(machine, writer, max_steps=2000):
                 raise Stop("bootloader-idle", "the ROM polls a peripheral in the loop at %s"
                            % hexnum(new), new)
         raise Stop("limit", "the step limit %d was reached" % max_steps, machine.pc)
+    except NotImplementedError as e:
+        stop = Stop("interrupted", "the test fixture stopped: %s" % e, machine.pc)
+        writer.end(stop.exit, stop.reason, pc=hexnum(machine.pc))
+        return
     except Stop as stop:
         pc = stop.pc if stop.pc is not None else machine.pc
         writer.end(stop.exit, stop.reason, pc=hexnum(pc & ~1),

@@ -16,7 +16,7 @@ from traces.schema import Writer, hexnum
 from . import thumbsim
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
-RCC_CR, USART2_ISR = 0x40021000, 0x4000441C
+RCC_CR, RCC_CFGR, USART2_ISR = 0x40021000, 0x4002100C, 0x4000441C
 
 # name: (part, ROM program, flash contents, where the trace starts). Flash contents: "app" (the
 # user firmware), "blank" (the part's erased value), "blank-ff" / "zero" (every byte 0xff / 0x00),
@@ -30,6 +30,13 @@ SCENARIOS = {
     "l031-returns": ("stm32l031", "rom_empty_check_v6m", "app", "rom-entry"),
     "l031-reset": ("stm32l031", "rom_reset_v6m", "app", "rom-entry"),
 }
+# The ROM model's own stripped image (emulator/rom, built by `make` into build/rom/), run by the
+# fixture interpreter: compiler-generated code the analysis has never seen, no symbols. The
+# interpreter stops where it meets an instruction it does not implement (the end record says so).
+ROM_MODEL = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(FIXTURES))), "build", "rom")
+SCENARIOS["rommodel-l011-returns"] = ("stm32l011", "build/rom", "app", "rom-entry")
+SCENARIOS["rommodel-l011-stays"] = ("stm32l011", "build/rom", "blank", "rom-entry")
+
 # The same empty check in other machine-code shapes, each on a part of its core (the
 # fixture's peripherals are the L0's RCC_CR and USART2_ISR addresses on every part) and with the
 # erased value it tests for. The v7-M parts are `plain`: their verdicts are not what these test.
@@ -91,12 +98,23 @@ def _peripherals():
     reads = {"rcc": 0}
 
     def rcc_cr(machine):
-        # HSI16RDYF (RCC_CR bit 2, RM0377 7.3.1) rises on the third poll after HSI16ON is set.
+        # RM0377 7.3.1: each oscillator's ready flag follows its ON bit (HSI16ON 0 -> HSI16RDYF 2,
+        # HSI16DIVEN 3 -> HSI16DIVF 4, MSION 8 -> MSIRDY 9, HSEON 16 -> HSERDY 17, PLLON 24 ->
+        # PLLRDY 25), here on the third poll after it was switched on.
         reads["rcc"] += 1
-        on = machine.stored.get(RCC_CR, 0x300) & 1
-        return 0x300 | on | (4 if on and reads["rcc"] >= 3 else 0)
+        cr = machine.stored.get(RCC_CR, 0x300)
+        ready = 0
+        if reads["rcc"] >= 3:
+            for on, rdy in ((0, 2), (3, 4), (8, 9), (16, 17), (24, 25)):
+                ready |= (cr >> on & 1) << rdy
+        return cr | ready
+
+    def rcc_cfgr(machine):
+        # RM0377 7.3.3: SWS (bits 3:2) reports the clock SW (bits 1:0) selected.
+        cfgr = machine.stored.get(RCC_CFGR, 0)
+        return (cfgr & ~0xC) | (cfgr & 3) << 2
     # USART2_ISR: TXE | TC, never RXNE: nobody sends 0x7F, so the ROM idles.
-    return {RCC_CR: rcc_cr, USART2_ISR: 0xC0}
+    return {RCC_CR: rcc_cr, RCC_CFGR: rcc_cfgr, USART2_ISR: 0xC0}
 
 
 def generate(scenario, out_dir, spec=None):
@@ -104,7 +122,11 @@ def generate(scenario, out_dir, spec=None):
     shape); returns (trace path, app ELF path)."""
     part_name, rom_name, flash_kind, start = spec or SCENARIOS[scenario]
     part = parts.lookup(part_name)
-    _, rom = build(rom_name, out_dir, base=part.system_memory.base)
+    if rom_name == "build/rom":
+        with open(os.path.join(ROM_MODEL, part_name + ".bin"), "rb") as f:
+            rom = f.read()
+    else:
+        _, rom = build(rom_name, out_dir, base=part.system_memory.base)
     app_elf, app = build("app", out_dir, script=os.path.join(FIXTURES, "app.ld"))
     erased = parts.num(part.raw["flash"]["erased"]) & 0xFF
     blank = {"blank": erased, "blank-ff": 0xFF, "zero": 0}.get(flash_kind)
