@@ -310,22 +310,28 @@ static bool erase_special(const struct bl_device *dev, uint16_t code)
 	return false; /* 0xfff0..0xfffc: reserved */
 }
 
-static bool erase_list(const struct bl_device *dev, const uint16_t *pages, uint32_t count)
+/* The unit numbers as received: count numbers of width bytes each, most significant first. */
+static uint32_t unit_at(const uint8_t *list, uint32_t i, uint32_t width)
 {
-	/* Every page number is checked before anything is erased. */
+	return width == 1 ? list[i] : (uint32_t)list[2 * i] << 8 | list[2 * i + 1];
+}
+
+static bool erase_list(const struct bl_device *dev, const uint8_t *list, uint32_t count, uint32_t width)
+{
+	/* Every unit number is checked before anything is erased. */
 	for (uint32_t i = 0; i < count; i++)
-		if (pages[i] >= dev->erase_units)
+		if (unit_at(list, i, width) >= dev->erase_units)
 			return false;
 	bool ok = true;
 	for (uint32_t i = 0; i < count; i++)
-		ok = bl_port_flash_erase_page(pages[i]) && ok;
+		ok = bl_port_flash_erase_page(unit_at(list, i, width)) && ok;
 	return ok;
 }
 
 #if BL_WITH_LEGACY_ERASE
 static void cmd_erase(const struct bl_device *dev)
 {
-	uint16_t pages[256];
+	uint8_t list[256];
 
 	ack();
 	uint8_t n = bl_port_getc();
@@ -337,11 +343,10 @@ static void cmd_erase(const struct bl_device *dev)
 	}
 	uint32_t count = (uint32_t)n + 1;
 	for (uint32_t i = 0; i < count; i++) {
-		uint8_t b = bl_port_getc();
-		pages[i] = b;
-		sum ^= b;
+		list[i] = bl_port_getc();
+		sum ^= list[i];
 	}
-	bool ok = bl_port_getc() == sum && erase_list(dev, pages, count);
+	bool ok = bl_port_getc() == sum && erase_list(dev, list, count, 1);
 	bl_port_putc(ok ? BL_ACK : BL_NACK);
 }
 #endif
@@ -349,7 +354,7 @@ static void cmd_erase(const struct bl_device *dev)
 #if BL_WITH_EXTENDED_ERASE
 static void cmd_extended_erase(const struct bl_device *dev)
 {
-	uint16_t pages[BL_ERASE_MAX_PAGES];
+	uint8_t list[2 * BL_ERASE_MAX_PAGES];
 
 	ack();
 	uint8_t hi = bl_port_getc();
@@ -366,13 +371,11 @@ static void cmd_extended_erase(const struct bl_device *dev)
 		nack();
 		return;
 	}
-	for (uint32_t i = 0; i < count; i++) {
-		uint8_t phi = bl_port_getc();
-		uint8_t plo = bl_port_getc();
-		pages[i] = (uint16_t)(phi << 8 | plo);
-		sum ^= phi ^ plo;
+	for (uint32_t i = 0; i < 2 * count; i++) {
+		list[i] = bl_port_getc();
+		sum ^= list[i];
 	}
-	bool ok = bl_port_getc() == sum && erase_list(dev, pages, count);
+	bool ok = bl_port_getc() == sum && erase_list(dev, list, count, 2);
 	bl_port_putc(ok ? BL_ACK : BL_NACK);
 }
 #endif
