@@ -166,6 +166,10 @@ def _documented(part, expected, why, outcome, agrees):
 
 def _notes(a):
     notes = []
+    dev_id = a.trace.header.get("dev_id")
+    if dev_id is not None and parts.num(dev_id) != a.part.dev_id:
+        notes.append(["The trace header's DEV_ID ", Code(dev_id), " is not %s's (" % a.part.name,
+                      Code(h(a.part.dev_id, 3)), "): the trace may name the wrong part."])
     if a.exit.disagrees:
         notes.append(["Inside the trace: " + a.exit.disagrees + "."])
     word, step = a.flash_word0()

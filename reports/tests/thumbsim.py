@@ -10,7 +10,7 @@ a reset request, or a step limit.
 import capstone
 from capstone import arm
 
-from traces.schema import Writer, hexnum
+from traces.schema import hexnum
 
 TRACKED = ["r%d" % n for n in range(13)] + ["sp", "lr", "xpsr", "msp", "psp", "primask", "control"]
 _R = {getattr(arm, "ARM_REG_R%d" % n): "r%d" % n for n in range(13)}
