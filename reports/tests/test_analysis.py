@@ -163,3 +163,14 @@ def test_trace_from_the_user_jump(fixture_traces):
     assert a.symbol(int(before["pc"], 16)).startswith("jump_to_bootloader")
     assert a.lanes()[0] == "user flash" and a.lanes()[a.exit.entry] == "ROM"
     assert a.verdict.agrees is True
+
+
+def test_dev_id_that_is_not_the_parts_is_flagged(fixture_traces, tmp_path):
+    src, _ = fixture_traces("l011-returns")
+    lines = open(src).read().splitlines()
+    header = json.loads(lines[0])
+    header["part"] = "stm32l031"                     # DEV_ID stays the L011's 0x457
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text("\n".join([json.dumps(header)] + lines[1:]) + "\n")
+    notes = [plain(n) for n in reports.analyse(str(odd)).verdict.notes]
+    assert any("DEV_ID `0x457` is not stm32l031's (`0x425`)" in n for n in notes)
