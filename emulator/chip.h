@@ -67,6 +67,9 @@ enum chip_state chip_step(struct chip *chip);
 void chip_halt(struct chip *chip);  /* request a debug halt; takes effect before the next instruction */
 void chip_resume(struct chip *chip);
 enum chip_state chip_state(const struct chip *chip);
+/* Nothing happens until something from outside (debugger, UART byte, reset): halted, locked up,
+ * or asleep with no timer armed. The main loop may then block in poll(). */
+bool chip_blocked(struct chip *chip);
 enum chip_halt_reason chip_halt_reason(const struct chip *chip);
 /* After CHIP_HALT_WATCHPOINT: the data address that matched and the kind (0 write, 1 read, 2 access). */
 bool chip_watch_hit(const struct chip *chip, uint32_t *addr, int *kind);
@@ -76,6 +79,7 @@ enum chip_reset_kind {
 	CHIP_RESET_SYSTEM,   /* AIRCR.SYSRESETREQ: keeps backup registers and SRAM, sets SFTRSTF */
 	CHIP_RESET_PIN,      /* NRST */
 	CHIP_RESET_IWDG,     /* independent watchdog expired */
+	CHIP_RESET_OPTION_LOAD, /* OBL_LAUNCH: option bytes reloaded, then a system reset (OBLRSTF) */
 };
 /* Reset as the hardware would; the boot source is re-evaluated. halt: stop at the reset vector. */
 void chip_reset(struct chip *chip, enum chip_reset_kind kind, bool halt);
@@ -144,6 +148,8 @@ int chip_uart_index(const struct chip *chip, const char *name);       /* -1 if t
 /* Bytes the firmware transmitted (drained), and bytes arriving on RX (queued, paced by the baud rate). */
 size_t chip_uart_take_tx(struct chip *chip, unsigned index, uint8_t *buf, size_t len);
 void chip_uart_put_rx(struct chip *chip, unsigned index, const uint8_t *buf, size_t len);
+/* The baud rate the far end of the line uses (a pty client's termios): what auto-baud measures. */
+void chip_uart_set_line_baud(struct chip *chip, unsigned index, uint32_t baud);
 
 /* A one-line human summary for `monitor info`: part, state, PC, boot source, instructions, time. */
 void chip_describe(struct chip *chip, char *buf, size_t len);

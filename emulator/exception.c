@@ -1,0 +1,394 @@
+/* The Cortex-M exception model: priorities, pending and active state, entry (stacking on MSP or
+ * PSP), return (unstacking, tail-chaining), faults and their escalation, lockup.
+ * ARMv6-M: DDI0419 §B1.5 (ExceptionTaken, ExceptionReturn, priority); ARMv7-M: DDI0403 §B1.5. */
+#include <string.h>
+
+#include "chip_internal.h"
+
+#define CONTROL_SPSEL 2u
+#define CONTROL_FPCA 4u
+#define XPSR_IPSR_MASK 0x1ffu
+#define XPSR_T (1u << 24)
+#define XPSR_STKALIGN (1u << 9)
+#define XPSR_KEEP_ON_ENTRY 0xf80f0000u /* N Z C V Q and GE; ICI/IT and IPSR are replaced */
+#define EXC_RETURN_HANDLER 0xfffffff1u
+#define EXC_RETURN_THREAD_MSP 0xfffffff9u
+#define EXC_RETURN_THREAD_PSP 0xfffffffdu
+#define NO_PRIORITY 256 /* thread mode with nothing active or masked */
+
+/* v7-M fault status bits (DDI0403 §B3.2.15 CFSR, §B3.2.16 HFSR). */
+#define CFSR_IBUSERR (1u << 8)
+#define CFSR_PRECISERR (1u << 9)
+#define CFSR_UNSTKERR (1u << 11)
+#define CFSR_STKERR (1u << 12)
+#define CFSR_BFARVALID (1u << 15)
+#define CFSR_UNDEFINSTR (1u << 16)
+#define CFSR_INVSTATE (1u << 17)
+#define CFSR_INVPC (1u << 18)
+#define CFSR_UNALIGNED (1u << 24)
+#define HFSR_VECTTBL (1u << 1)
+#define HFSR_FORCED (1u << 30)
+#define HFSR_DEBUGEVT (1u << 31)
+#define SHCSR_MEMFAULTENA (1u << 16)
+#define SHCSR_BUSFAULTENA (1u << 17)
+#define SHCSR_USGFAULTENA (1u << 18)
+#define SCR_SLEEPONEXIT (1u << 1)
+#define DEMCR_VC_HARDERR (1u << 10)
+#define DFSR_VCATCH (1u << 3)
+
+static unsigned n_exceptions(const struct chip *chip)
+{
+	return EXC_IRQ0 + chip->part->nvic_irqs;
+}
+
+void exc_reset(struct chip *chip)
+{
+	struct nvic_state *n = &chip->nvic;
+	memset(n, 0, sizeof(*n));
+	for (unsigned e = 0; e < CHIP_MAX_EXC; e++)
+		n->enabled[e] = e < EXC_IRQ0; /* system exceptions are always enabled; IRQs by ISER */
+	/* DDI0403 §B3.2.8: STKALIGN resets to 1 on the M3 r2p0+ and M4; ARMv6-M always aligns. */
+	n->ccr = chip->v7m ? 0x200u : 0x208u;
+}
+
+/* The priority that competes for pre-emption: the group priority on ARMv7-M (PRIGROUP). */
+static int group_priority(const struct chip *chip, unsigned prio)
+{
+	if (!chip->v7m)
+		return (int)prio;
+	return (int)(prio & ~((2u << chip->nvic.aircr_prigroup) - 1) & 0xffu);
+}
+
+int exc_priority(const struct chip *chip, unsigned exc)
+{
+	switch (exc) {
+	case EXC_RESET:
+		return -3;
+	case EXC_NMI:
+		return -2;
+	case EXC_HARDFAULT:
+		return -1;
+	default:
+		return group_priority(chip, chip->nvic.prio[exc]);
+	}
+}
+
+int exc_execution_priority(struct chip *chip)
+{
+	int prio = NO_PRIORITY;
+	for (unsigned e = 1; e < n_exceptions(chip); e++)
+		if (chip->nvic.active[e] && exc_priority(chip, e) < prio)
+			prio = exc_priority(chip, e);
+	struct cpu_sys s;
+	cpu_sys_get(chip, &s);
+	if (chip->v7m && (s.basepri & 0xff) && group_priority(chip, s.basepri & 0xff) < prio)
+		prio = group_priority(chip, s.basepri & 0xff);
+	if ((s.primask & 1) && prio > 0)
+		prio = 0;
+	if (chip->v7m && (s.faultmask & 1) && prio > -1)
+		prio = -1;
+	return prio;
+}
+
+unsigned exc_active_count(const struct chip *chip)
+{
+	unsigned n = 0;
+	for (unsigned e = 1; e < n_exceptions(chip); e++)
+		n += chip->nvic.active[e];
+	return n;
+}
+
+/* Highest-priority pending and enabled exception: lowest group priority, then lowest full
+ * priority, then lowest number (DDI0419 §B1.5.4). */
+unsigned exc_highest_pending(const struct chip *chip)
+{
+	unsigned best = 0;
+	int best_group = NO_PRIORITY + 1, best_prio = 0;
+	for (unsigned e = 2; e < n_exceptions(chip); e++) {
+		if (!chip->nvic.pending[e] || !chip->nvic.enabled[e])
+			continue;
+		int g = exc_priority(chip, e), p = e < EXC_IRQ0 && e <= EXC_HARDFAULT ? g : chip->nvic.prio[e];
+		if (g < best_group || (g == best_group && p < best_prio)) {
+			best = e;
+			best_group = g;
+			best_prio = p;
+		}
+	}
+	return best;
+}
+
+unsigned exc_pending_takeable(struct chip *chip)
+{
+	unsigned e = exc_highest_pending(chip);
+	if (e && exc_priority(chip, e) < exc_execution_priority(chip))
+		return e;
+	return 0;
+}
+
+/* WFI wakes for an exception that would pre-empt if PRIMASK were clear (DDI0419 §B1.5.19). */
+static bool wakeup_pending(struct chip *chip)
+{
+	unsigned e = exc_highest_pending(chip);
+	if (!e)
+		return false;
+	int prio = NO_PRIORITY;
+	for (unsigned a = 1; a < n_exceptions(chip); a++)
+		if (chip->nvic.active[a] && exc_priority(chip, a) < prio)
+			prio = exc_priority(chip, a);
+	return exc_priority(chip, e) < prio;
+}
+
+void exc_set_pending(struct chip *chip, unsigned exc)
+{
+	if (exc >= n_exceptions(chip))
+		return;
+	chip->nvic.pending[exc] = true;
+	chip->pend_check = true;
+	if (chip->state == CHIP_SLEEPING && wakeup_pending(chip))
+		chip->state = CHIP_RUNNING;
+	cpu_attention(chip);
+}
+
+void exc_clear_pending(struct chip *chip, unsigned exc)
+{
+	if (exc >= n_exceptions(chip))
+		return;
+	/* A level-sensitive line still asserted keeps its interrupt pending. */
+	chip->nvic.pending[exc] = exc >= EXC_IRQ0 && chip->nvic.level[exc] && !chip->nvic.active[exc];
+}
+
+void exc_set_level(struct chip *chip, unsigned irq, bool level)
+{
+	unsigned exc = EXC_IRQ0 + irq;
+	if (exc >= n_exceptions(chip))
+		return;
+	bool rising = level && !chip->nvic.level[exc];
+	chip->nvic.level[exc] = level;
+	if (rising && !chip->nvic.active[exc])
+		exc_set_pending(chip, exc);
+}
+
+static uint32_t vector_table(const struct chip *chip)
+{
+	/* The Cortex-M0 has no VTOR: its table is always read at 0, through the boot alias. */
+	return chip->has_vtor ? chip->nvic.vtor : 0;
+}
+
+static const int frame_regs[] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R12, UC_ARM_REG_LR};
+
+void exc_lockup(struct chip *chip, const char *why)
+{
+	/* DDI0419 §B1.5.15: the core stops fetching and shows PC 0xFFFFFFFE until reset or halt. */
+	chip->state = CHIP_LOCKUP;
+	chip->locked_up = true;
+	cpu_set_reg(chip, UC_ARM_REG_PC, 0xfffffffeu);
+	chip_log_event(chip, "\"event\": \"lockup\", \"why\": \"%s\"", why);
+	if (!chip->lockup_reported) {
+		chip->lockup_reported = true;
+		chip_warn(chip, "lockup: %s (the core is stuck until a reset, as on silicon)", why);
+	}
+	cpu_stop(chip);
+}
+
+/* Push the frame and switch to Handler mode; false on a bus error while stacking. */
+static bool stack_frame(struct chip *chip, unsigned exc, uint32_t ret_pc, struct cpu_sys *s)
+{
+	uint32_t ipsr = s->xpsr & XPSR_IPSR_MASK;
+	bool thread_psp = ipsr == 0 && (s->control & CONTROL_SPSEL);
+	uint32_t sp = thread_psp ? s->psp : s->msp;
+	bool realign = (chip->nvic.ccr & 0x200u) && (sp & 4);
+	uint32_t frame_ptr = (sp - 32) & ~(realign ? 7u : 3u);
+	uint32_t frame[8];
+	for (unsigned i = 0; i < 6; i++)
+		frame[i] = cpu_reg(chip, frame_regs[i]);
+	frame[6] = ret_pc & ~1u;
+	frame[7] = (s->xpsr & ~XPSR_STKALIGN) | (realign ? XPSR_STKALIGN : 0);
+	for (unsigned i = 0; i < 8; i++)
+		if (!bus_write(chip, frame_ptr + 4 * i, 4, frame[i], BUS_EXCEPTION))
+			return false;
+	if (thread_psp)
+		s->psp = frame_ptr;
+	else
+		s->msp = frame_ptr;
+	uint32_t lr = ipsr ? EXC_RETURN_HANDLER : thread_psp ? EXC_RETURN_THREAD_PSP : EXC_RETURN_THREAD_MSP;
+	s->xpsr = (s->xpsr & XPSR_KEEP_ON_ENTRY) | XPSR_T | exc;
+	s->control &= ~(CONTROL_SPSEL | CONTROL_FPCA);
+	cpu_sys_set(chip, s);
+	cpu_set_reg(chip, UC_ARM_REG_LR, lr);
+	return true;
+}
+
+/* Activate exc and branch to its handler (the frame is already in place). */
+static void dispatch(struct chip *chip, unsigned exc, uint32_t ret_pc)
+{
+	chip->nvic.pending[exc] = false;
+	chip->nvic.active[exc] = true;
+	chip_log_event(chip, "\"event\": \"exception\", \"number\": %u, \"pc\": \"0x%08x\"", exc, ret_pc & ~1u);
+	uint32_t vector;
+	if (!bus_read(chip, vector_table(chip) + 4 * exc, 4, &vector, BUS_EXCEPTION)) {
+		if (exc == EXC_HARDFAULT) {
+			exc_lockup(chip, "bus error reading the HardFault vector");
+			return;
+		}
+		exc_fault(chip, FAULT_VECTOR, ret_pc, vector_table(chip) + 4 * exc);
+		return;
+	}
+	/* An even vector is taken as is: the handler's first instruction then faults (INVSTATE). */
+	cpu_set_reg(chip, UC_ARM_REG_PC, vector);
+	chip->pend_check = true;
+	if (exc == EXC_HARDFAULT && (chip->dbg.demcr & DEMCR_VC_HARDERR) && debug_halting_enabled(chip))
+		debug_enter_halt(chip, CHIP_HALT_VCATCH, DFSR_VCATCH);
+	cpu_attention(chip);
+}
+
+/* chip_set_exception_catch(): a single step stops where the exception would be entered, with
+ * nothing stacked. A fault leaves the PC on the faulting instruction (it re-faults when stepped
+ * again); an exception that the instruction raised and retired (SVC) is entered by the next step. */
+static bool caught(struct chip *chip, unsigned exc, uint32_t ret_pc, bool retired)
+{
+	if (!chip->exception_catch || !chip->stepping)
+		return false;
+	uint32_t t = (cpu_reg(chip, UC_ARM_REG_XPSR) >> 24) & 1;
+	cpu_set_reg(chip, UC_ARM_REG_PC, (ret_pc & ~1u) | t);
+	chip->deferred_exc = retired ? exc : 0;
+	debug_enter_halt(chip, CHIP_HALT_VCATCH, DFSR_VCATCH);
+	return true;
+}
+
+void exc_take(struct chip *chip, unsigned exc, uint32_t ret_pc, bool retired)
+{
+	if (!caught(chip, exc, ret_pc, retired))
+		exc_enter_now(chip, exc, ret_pc);
+}
+
+void exc_enter(struct chip *chip, unsigned exc, uint32_t ret_pc)
+{
+	exc_take(chip, exc, ret_pc, false);
+}
+
+void exc_enter_now(struct chip *chip, unsigned exc, uint32_t ret_pc)
+{
+	struct cpu_sys s;
+	cpu_sys_get(chip, &s);
+	if (!stack_frame(chip, exc, ret_pc, &s)) {
+		if (exc == EXC_HARDFAULT || exc_execution_priority(chip) < 0) {
+			exc_lockup(chip, "bus error stacking an exception frame");
+			return;
+		}
+		chip->nvic.cfsr |= CFSR_STKERR;
+		exc_fault(chip, FAULT_STACKING, ret_pc, 0);
+		return;
+	}
+	dispatch(chip, exc, ret_pc);
+}
+
+void exc_fault(struct chip *chip, enum fault_kind kind, uint32_t pc, uint32_t addr)
+{
+	unsigned target = EXC_HARDFAULT;
+	uint32_t cfsr = 0, hfsr = 0, enable = 0;
+	switch (kind) {
+	case FAULT_UNDEFINSTR: cfsr = CFSR_UNDEFINSTR; enable = SHCSR_USGFAULTENA; target = EXC_USAGEFAULT; break;
+	case FAULT_INVSTATE: cfsr = CFSR_INVSTATE; enable = SHCSR_USGFAULTENA; target = EXC_USAGEFAULT; break;
+	case FAULT_UNALIGNED: cfsr = CFSR_UNALIGNED; enable = SHCSR_USGFAULTENA; target = EXC_USAGEFAULT; break;
+	case FAULT_INVPC: cfsr = CFSR_INVPC; enable = SHCSR_USGFAULTENA; target = EXC_USAGEFAULT; break;
+	case FAULT_BUS_DATA: cfsr = CFSR_PRECISERR | CFSR_BFARVALID; enable = SHCSR_BUSFAULTENA; target = EXC_BUSFAULT; break;
+	case FAULT_BUS_FETCH: cfsr = CFSR_IBUSERR; enable = SHCSR_BUSFAULTENA; target = EXC_BUSFAULT; break;
+	case FAULT_STACKING: cfsr = CFSR_STKERR; enable = SHCSR_BUSFAULTENA; target = EXC_BUSFAULT; break;
+	case FAULT_VECTOR: hfsr = HFSR_VECTTBL; break;
+	case FAULT_BKPT: hfsr = HFSR_DEBUGEVT; break;
+	case FAULT_SVC: hfsr = HFSR_FORCED; break;
+	}
+	chip->last_fault = kind;
+	chip->last_fault_pc = pc;
+	chip->n_faults++;
+	if (!chip->v7m) {
+		target = EXC_HARDFAULT; /* ARMv6-M has only HardFault */
+	} else if (target != EXC_HARDFAULT) {
+		chip->nvic.cfsr |= cfsr;
+		if (cfsr & CFSR_BFARVALID)
+			chip->nvic.bfar = addr;
+		if (!(chip->nvic.shcsr_enables & enable) || exc_priority(chip, target) >= exc_execution_priority(chip)) {
+			target = EXC_HARDFAULT;
+			hfsr |= HFSR_FORCED;
+		}
+	}
+	chip->nvic.hfsr |= hfsr;
+	if (target == EXC_HARDFAULT && exc_execution_priority(chip) <= -1) {
+		exc_lockup(chip, "a fault while in HardFault or NMI");
+		return;
+	}
+	exc_take(chip, target, pc, kind == FAULT_SVC);
+}
+
+void exc_return(struct chip *chip, uint32_t exc_return)
+{
+	struct cpu_sys s;
+	cpu_sys_get(chip, &s);
+	unsigned exc = s.xpsr & XPSR_IPSR_MASK;
+	unsigned kind = exc_return & 0xf;
+	if (exc_return != EXC_RETURN_HANDLER && exc_return != EXC_RETURN_THREAD_MSP && exc_return != EXC_RETURN_THREAD_PSP) {
+		exc_fault(chip, FAULT_INVPC, exc_return, 0);
+		return;
+	}
+	chip->nvic.active[exc] = false;
+	if (exc >= EXC_IRQ0 && chip->nvic.level[exc])
+		chip->nvic.pending[exc] = true;
+	chip_log_event(chip, "\"event\": \"exception-return\", \"number\": %u, \"pc\": \"0x%08x\"", exc, exc_return);
+
+	/* Tail-chaining: a pending exception that may run now is entered on the same frame. */
+	unsigned next = exc_pending_takeable(chip);
+	if (next) {
+		s.xpsr = (s.xpsr & ~XPSR_IPSR_MASK) | next;
+		cpu_sys_set(chip, &s);
+		cpu_set_reg(chip, UC_ARM_REG_LR, exc_return);
+		dispatch(chip, next, exc_return);
+		return;
+	}
+
+	bool to_psp = kind == 0xd;
+	uint32_t sp = to_psp ? s.psp : s.msp;
+	uint32_t frame[8];
+	for (unsigned i = 0; i < 8; i++) {
+		if (!bus_read(chip, sp + 4 * i, 4, &frame[i], BUS_EXCEPTION)) {
+			chip->nvic.cfsr |= CFSR_UNSTKERR;
+			exc_fault(chip, FAULT_STACKING, exc_return, 0);
+			return;
+		}
+	}
+	unsigned stacked_ipsr = frame[7] & XPSR_IPSR_MASK;
+	bool to_thread = kind != 0x1;
+	if ((to_thread && stacked_ipsr != 0) || (!to_thread && stacked_ipsr == 0) ||
+	    (chip->v7m && to_thread && exc_active_count(chip) != 0)) {
+		chip->nvic.active[exc] = true;
+		exc_fault(chip, FAULT_INVPC, exc_return, 0);
+		return;
+	}
+	sp += 32 + ((frame[7] & XPSR_STKALIGN) && (chip->nvic.ccr & 0x200u) ? 4 : 0);
+	if (to_psp)
+		s.psp = sp;
+	else
+		s.msp = sp;
+	s.control = (s.control & ~CONTROL_SPSEL) | (to_psp ? CONTROL_SPSEL : 0);
+	s.xpsr = frame[7] & ~XPSR_STKALIGN;
+	cpu_sys_set(chip, &s);
+	for (unsigned i = 0; i < 6; i++)
+		cpu_set_reg(chip, frame_regs[i], frame[i]);
+	cpu_set_reg(chip, UC_ARM_REG_PC, (frame[6] & ~1u) | ((frame[7] & XPSR_T) ? 1 : 0));
+	chip->pend_check = true;
+	if (to_thread && (chip->nvic.scr & SCR_SLEEPONEXIT)) {
+		chip->state = CHIP_SLEEPING;
+		cpu_stop(chip);
+	}
+	cpu_attention(chip);
+}
+
+void exc_wait(struct chip *chip)
+{
+	if (!wakeup_pending(chip))
+		chip->state = CHIP_SLEEPING;
+}
+
+bool exc_wakeup_pending(struct chip *chip)
+{
+	return wakeup_pending(chip);
+}
