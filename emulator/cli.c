@@ -66,17 +66,28 @@ static bool set_option(struct cli *cli, const char *v, char *err, size_t errlen)
 	return key != NULL;
 }
 
-static bool set_gdb(struct cli *cli, const char *v, char *err, size_t errlen)
+static bool parse_port(const char *opt, const char *v, uint16_t *port, char *err, size_t errlen)
 {
 	char *end;
-	unsigned long port = strtoul(v, &end, 10);
-	if (!*v || *end || port > 65535) {
-		snprintf(err, errlen, "--gdb %s: expected a TCP port (0 picks a free one)", v);
+	unsigned long n = strtoul(v, &end, 10);
+	if (!*v || *end || n > 65535) {
+		snprintf(err, errlen, "%s %s: expected a TCP port (0 picks a free one)", opt, v);
 		return false;
 	}
-	cli->gdb = true;
-	cli->gdb_port = (uint16_t)port;
+	*port = (uint16_t)n;
 	return true;
+}
+
+static bool set_gdb(struct cli *cli, const char *v, char *err, size_t errlen)
+{
+	cli->gdb = parse_port("--gdb", v, &cli->gdb_port, err, errlen);
+	return cli->gdb;
+}
+
+static bool set_jtag(struct cli *cli, const char *v, char *err, size_t errlen)
+{
+	cli->jtag = parse_port("--jtag", v, &cli->jtag_port, err, errlen);
+	return cli->jtag;
 }
 
 static bool set_uart(struct cli *cli, const char *v, char *err, size_t errlen)
@@ -122,6 +133,7 @@ static const struct opt opts[] = {
 	{"--boot0", "0|1", "level of the BOOT0 pin (default 0)", set_boot0},
 	{"--option", "KEY=VALUE", "option bit at power-on: nBOOT1, nBOOT0, nBOOT_SEL, BOOT_SEL, BFB2, nSWBOOT0, EMPTY", set_option},
 	{"--gdb", "PORT", "GDB remote stub on 127.0.0.1:PORT (0: a free port)", set_gdb},
+	{"--jtag", "PORT", "OpenOCD remote_bitbang (JTAG) debug port on 127.0.0.1:PORT (0: a free port)", set_jtag},
 	{"--uart", "PERIPH=pty", "bridge a USART/LPUART to a new pseudo-terminal", set_uart},
 	{"--access-log", "FILE", "write every bus access, exception and reset as JSON lines", set_access_log},
 	{"--halt", NULL, "wait halted at the reset vector", set_halt},

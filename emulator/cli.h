@@ -15,6 +15,8 @@ struct cli {
 	unsigned n_options;
 	bool gdb;
 	uint16_t gdb_port;
+	bool jtag; /* --jtag: the remote_bitbang JTAG port (jtag.h) */
+	uint16_t jtag_port;
 	const char *uarts[CLI_MAX_UARTS]; /* peripheral names, as given */
 	unsigned n_uarts;
 	const char *access_log;

@@ -16,6 +16,7 @@
 #include "chip.h"
 #include "cli.h"
 #include "gdbstub.h"
+#include "jtag.h"
 #include "part_lookup.h"
 #include "pty.h"
 
@@ -58,11 +59,13 @@ struct uart_port {
 	struct pty pty;
 };
 
-static void print_ready(struct gdbstub *stub, const struct uart_port *ports, unsigned n)
+static void print_ready(struct gdbstub *stub, struct jtag *jtag, const struct uart_port *ports, unsigned n)
 {
 	printf("{");
 	if (stub)
 		printf("\"gdb\": %u, ", gdbstub_port(stub));
+	if (jtag)
+		printf("\"jtag\": %u, ", jtag_port(jtag));
 	printf("\"uart\": {");
 	for (unsigned i = 0; i < n; i++)
 		printf("%s\"%s\": \"%s\"", i ? ", " : "", ports[i].name, ports[i].pty.path);
@@ -91,21 +94,25 @@ static void pump_uart(struct chip *chip, struct uart_port *u, bool readable)
 	}
 }
 
-static void run(struct chip *chip, struct gdbstub *stub, struct uart_port *ports, unsigned n_ports)
+static void run(struct chip *chip, struct gdbstub *stub, struct jtag *jtag, struct uart_port *ports, unsigned n_ports)
 {
 	while (!quit && !(stub && gdbstub_quit_requested(stub))) {
 		struct pollfd fds[MAX_FDS];
 		int n_stub = stub ? gdbstub_pollfds(stub, fds, MAX_FDS - (int)n_ports) : 0;
+		/* The JTAG port's descriptors follow the UARTs'. */
+		int n_jtag = jtag ? jtag_pollfds(jtag, fds + n_stub + n_ports, MAX_FDS - n_stub - (int)n_ports) : 0;
 		for (unsigned i = 0; i < n_ports; i++)
 			fds[n_stub + (int)i] = (struct pollfd){
 				.fd = ports[i].pty.master,
 				.events = POLLIN | (ports[i].pty.n_out ? POLLOUT : 0),
 			};
 		int timeout = chip_blocked(chip) ? -1 : 0;
-		if (poll(fds, (nfds_t)n_stub + n_ports, timeout) < 0 && errno != EINTR)
+		if (poll(fds, (nfds_t)(n_stub + n_jtag) + n_ports, timeout) < 0 && errno != EINTR)
 			break;
 		if (stub)
 			gdbstub_service(stub, fds, n_stub);
+		if (jtag)
+			jtag_service(jtag, fds + n_stub + n_ports, n_jtag);
 		for (unsigned i = 0; i < n_ports; i++)
 			pump_uart(chip, &ports[i], fds[n_stub + (int)i].revents & POLLIN);
 		enum chip_state before = chip_state(chip);
@@ -183,15 +190,23 @@ int main(int argc, char **argv)
 		return fail("--gdb: %s%s", err, "");
 	}
 
+	struct jtag *jtag = NULL;
+	if (cli.jtag && !(jtag = jtag_open(chip, cli.jtag_port, err, sizeof(err)))) {
+		gdbstub_close(stub);
+		chip_destroy(chip);
+		return fail("--jtag: %s%s", err, "");
+	}
+
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	print_ready(stub, ports, cli.n_uarts);
-	run(chip, stub, ports, cli.n_uarts);
+	print_ready(stub, jtag, ports, cli.n_uarts);
+	run(chip, stub, jtag, ports, cli.n_uarts);
 
 	if (stub)
 		gdbstub_close(stub);
+	jtag_close(jtag);
 	for (unsigned i = 0; i < cli.n_uarts; i++)
 		pty_close(&ports[i].pty);
 	chip_destroy(chip);

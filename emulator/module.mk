@@ -8,9 +8,11 @@ EMU_CFLAGS := $(HOST_CFLAGS) -Iemulator -MMD -MP
 EMU_LIBS := -lunicorn -lpthread
 
 -include emulator/gdbstub.mk
+-include emulator/jtag.mk
 
 EMU_CHIP_OBJS := $(EMU_CHIP_SRCS:%.c=$(EMU_OBJ)/%.o)
-EMU_OBJS := $(EMU_CHIP_OBJS) $(EMU_MAIN_SRCS:%.c=$(EMU_OBJ)/%.o) $(GDBSTUB_SRCS:%.c=$(EMU_OBJ)/%.o)
+EMU_OBJS := $(EMU_CHIP_OBJS) $(EMU_MAIN_SRCS:%.c=$(EMU_OBJ)/%.o) $(GDBSTUB_SRCS:%.c=$(EMU_OBJ)/%.o) \
+	$(JTAG_SRCS:%.c=$(EMU_OBJ)/%.o)
 
 ALL += $(BIN)/bootjump-emu
 
