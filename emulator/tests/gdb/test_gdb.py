@@ -120,7 +120,7 @@ def test_gdb_session_and_hostile_client(tmp_path, fw, emu):
         "detach",
     ], name="after", connect="remote")
     assert value(out, "BACKUP") == fwbuild.BACKUP_VALUE  # a system reset keeps the backup domain
-    assert "0 of 4 breakpoint and 0 of 2 watchpoint comparators in use" in out
+    assert "0 of 4 breakpoint and 0 of 2 watchpoint comparators in use" in log  # target output: stderr
     assert "Hardware watchpoint 1: loops" in out
     old_value, new_value = (int(re.search(r"^%s value = (\d+)$" % w, out, re.M).group(1)) for w in ("Old", "New"))
     assert new_value == old_value + 1 and value(out, "LOOPS") == new_value
