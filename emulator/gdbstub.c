@@ -130,6 +130,7 @@ void gdbstub_chip_stopped(struct gdbstub *stub)
 
 static void resume(struct gdbstub *stub)
 {
+	gdbstub_stop_observing(stub);
 	stub->waiting = true;
 	stub->interrupted = false;
 	chip_resume(stub->chip);
@@ -505,6 +506,7 @@ static void pkt_detach(struct gdbstub *stub, const char *args, size_t len)
 	(void)args, (void)len;
 	gdbstub_release_comparators(stub);
 	gdbstub_flash_discard(stub);
+	gdbstub_stop_observing(stub);
 	stub->waiting = false;
 	if (chip_state(stub->chip) == CHIP_HALTED)
 		chip_resume(stub->chip);
@@ -759,6 +761,7 @@ void gdbstub_drop_client(struct gdbstub *stub)
 	stub->waiting = false;
 	gdbstub_release_comparators(stub);
 	gdbstub_flash_discard(stub);
+	gdbstub_stop_observing(stub);
 	if (chip_state(stub->chip) == CHIP_HALTED)
 		chip_resume(stub->chip);
 }

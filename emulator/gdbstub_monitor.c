@@ -72,10 +72,13 @@ static void __attribute__((format(printf, 2, 3))) printf_out(struct monitor_out 
 /* ------------------------------------------------------------------ bj-step */
 
 struct step_record {
+	bool active; /* inside bj-step: the observer stays installed between commands */
 	struct chip_access access[STEP_MAX_ACCESSES];
 	unsigned n;
 	bool overflow;
 };
+
+static struct step_record rec;
 
 static void observe(void *ctx, const struct chip_access *access)
 {
@@ -83,7 +86,7 @@ static void observe(void *ctx, const struct chip_access *access)
 
 	/* Stacking and unstacking belong to the exception, not to the instruction (trace format:
 	 * "every data access of the instruction"). */
-	if (access->by != CHIP_BY_INSN)
+	if (!rec->active || access->by != CHIP_BY_INSN)
 		return;
 	if (rec->n == STEP_MAX_ACCESSES) {
 		rec->overflow = true;
@@ -162,7 +165,6 @@ static bool cmd_bj_step(struct monitor_out *out, const char *args)
 {
 	struct gdbstub *stub = out->stub;
 	struct chip *chip = stub->chip;
-	static struct step_record rec;
 	static char line[8192];
 	unsigned long count;
 	uint32_t lo = 0, hi = 0, before[CHIP_NREGS];
@@ -176,7 +178,13 @@ static bool cmd_bj_step(struct monitor_out *out, const char *args)
 	}
 	if (chip_state(chip) == CHIP_RUNNING || chip_state(chip) == CHIP_SLEEPING)
 		chip_halt(chip);
-	chip_set_access_observer(chip, observe, &rec);
+	/* Installing the observer makes the chip translate its code again (memory hooks), which costs
+	 * milliseconds: a tracer calls bj-step in chunks, so it stays until the chip runs again. */
+	if (!stub->observing) {
+		chip_set_access_observer(chip, observe, &rec);
+		stub->observing = true;
+	}
+	rec.active = true;
 	chip_set_exception_catch(chip, true);
 	for (unsigned long i = 0; i < count; i++) {
 		uint32_t pc = chip_reg_read(chip, CHIP_PC);
@@ -219,11 +227,18 @@ static bool cmd_bj_step(struct monitor_out *out, const char *args)
 		break;
 	}
 	chip_set_exception_catch(chip, false);
-	chip_set_access_observer(chip, NULL, NULL);
+	rec.active = false;
 	if (!stopped)
 		return false;
 	printf_out(out, "{\"stopped\": \"%s\", \"pc\": \"0x%08x\"}\n", stopped, chip_reg_read(chip, CHIP_PC));
 	return true;
+}
+
+void gdbstub_stop_observing(struct gdbstub *stub)
+{
+	if (stub->observing)
+		chip_set_access_observer(stub->chip, NULL, NULL);
+	stub->observing = false;
 }
 
 /* ------------------------------------------------------------------ the other commands */
@@ -241,6 +256,8 @@ static bool cmd_reset(struct monitor_out *out, const char *args)
 		printf_out(out, "reset: expected `reset`, `reset halt` or `reset power`, not `reset %s`\n", args);
 		return false;
 	}
+	if (!halt)
+		gdbstub_stop_observing(out->stub);
 	chip_reset(out->stub->chip, kind, halt);
 	gdbstub_restore_comparators(out->stub);
 	printf_out(out, "%s reset, %s at 0x%08x\n", kind == CHIP_RESET_POWER_ON ? "power-on" : "system",

@@ -55,6 +55,7 @@ struct gdbstub {
 	bool waiting;     /* GDB resumed the chip and waits for a stop reply */
 	bool interrupted; /* Ctrl-C ended that wait */
 	bool quit;
+	bool observing;   /* bj-step's access observer is installed (see gdbstub_monitor.c) */
 
 	const struct gdb_reg *regs[CHIP_NREGS]; /* this core's registers, in regnum order */
 	unsigned n_regs;
@@ -105,5 +106,7 @@ void gdbstub_flash_discard(struct gdbstub *stub);
 
 /* gdbstub_monitor.c: cmd is the decoded qRcmd text; output goes out in O packets, then OK/E01. */
 void gdbstub_monitor(struct gdbstub *stub, const char *cmd);
+/* Before the chip runs freely: take bj-step's access observer away so the chip runs at speed. */
+void gdbstub_stop_observing(struct gdbstub *stub);
 
 #endif
