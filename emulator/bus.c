@@ -395,6 +395,13 @@ bool bus_write(struct chip *chip, uint32_t addr, unsigned size, uint32_t value, 
 	uint32_t real = unalias(chip, addr);
 	if (in(&chip->sram, real, size)) {
 		memcpy(chip->sram.mem + (real - chip->sram.base), &value, size);
+		/* A debugger loading code into SRAM (OpenOCD's flash loaders and CRC algorithm, all at
+		 * the work area) must not run the translation of what was there before: unicorn only
+		 * notices stores made by the guest itself. */
+		if (origin == BUS_DEBUG && real != addr)
+			cpu_flush_code(chip, addr, addr + size);
+		if (origin == BUS_DEBUG)
+			cpu_flush_code(chip, real, real + size);
 	} else if (in(&chip->flash, real, size) || in(&chip->eeprom, real, size)) {
 		chip->flashc->model->flash->mem_write(chip->flashc, real, size, value);
 	} else if (in(&chip->sysmem, real, size)) {

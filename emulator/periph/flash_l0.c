@@ -131,8 +131,13 @@ static void pecr_write(struct periph *p, uint32_t v)
 	if (pecr & BJ_FLASH_L0_PECR_PELOCK)
 		return; /* PECR is write-protected while PELOCK is set */
 	uint32_t locks = pecr & PECR_LOCKS;
-	if (v & BJ_FLASH_L0_PECR_PELOCK)
+	if (v & BJ_FLASH_L0_PECR_PELOCK) {
+		/* Locking PECR returns it to its reset value: the silicon clears PROG/ERASE/FPRG/DATA
+		 * there. OpenOCD's stm32lx driver relies on it (after a page erase it only sets PRGLOCK
+		 * then PELOCK, and later writes with FPRG|PROG); Renode's STM32L0 model does the same. */
+		v = 0;
 		locks = PECR_LOCKS;
+	}
 	locks |= v & (BJ_FLASH_L0_PECR_PRGLOCK | BJ_FLASH_L0_PECR_OPTLOCK); /* lock bits only set */
 	R(p, PECR) = (v & ~(PECR_LOCKS | BJ_FLASH_L0_PECR_OBL_LAUNCH)) | locks;
 	st(p)->half_count = 0;
