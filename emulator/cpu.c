@@ -49,9 +49,9 @@ void cpu_sync_hflags(struct chip *chip)
 /* ------------------------------------------------------------------ special registers
  * Unicorn reaches MSP, PSP, the mask registers and CONTROL through the MRS/MSR helpers, which
  * obey the guest's privilege: from unprivileged Thread mode they read 0 and ignore writes. The
- * host gets privilege by switching to Handler mode for the duration (IPSR is written directly,
- * without the SP bank swap the helpers would do), so it sees the live SP as "MSP" and the
- * banked one as "PSP" and maps them back to what they really are. */
+ * host gets privilege by writing IPSR (Handler mode) for the duration. An IPSR write goes
+ * through QEMU's write_v7m_exception(), which swaps the SP banks when the active stack changes,
+ * so MSP and PSP read and write correctly in either mode. */
 
 static void set_ipsr_raw(struct chip *chip, uint32_t ipsr)
 {
@@ -62,24 +62,22 @@ void cpu_sys_get(struct chip *chip, struct cpu_sys *s)
 {
 	s->xpsr = cpu_reg(chip, UC_ARM_REG_XPSR);
 	s->control = cpu_reg(chip, UC_ARM_REG_CONTROL);
-	uint32_t ipsr = s->xpsr & XPSR_IPSR_MASK;
-	bool thread_psp = ipsr == 0 && (s->control & CONTROL_SPSEL);
-	if (ipsr == 0)
+	bool thread = (s->xpsr & XPSR_IPSR_MASK) == 0;
+	if (thread)
 		set_ipsr_raw(chip, 1);
-	uint32_t live = cpu_reg(chip, UC_ARM_REG_MSP), banked = cpu_reg(chip, UC_ARM_REG_PSP);
-	s->msp = thread_psp ? banked : live;
-	s->psp = thread_psp ? live : banked;
+	s->msp = cpu_reg(chip, UC_ARM_REG_MSP);
+	s->psp = cpu_reg(chip, UC_ARM_REG_PSP);
 	s->primask = cpu_reg(chip, UC_ARM_REG_PRIMASK);
 	s->basepri = chip->v7m ? cpu_reg(chip, UC_ARM_REG_BASEPRI) : 0;
 	s->faultmask = chip->v7m ? cpu_reg(chip, UC_ARM_REG_FAULTMASK) : 0;
-	if (ipsr == 0)
+	if (thread)
 		set_ipsr_raw(chip, 0);
 }
 
 void cpu_sys_set(struct chip *chip, const struct cpu_sys *s)
 {
-	/* Privileged Handler mode, nPRIV cleared, then privileged Thread mode to select the stack
-	 * with a real SPSEL write (that one swaps the banks), then the final values. */
+	/* Handler mode to clear nPRIV, then privileged Thread mode to select the stack with a real
+	 * SPSEL write (Handler mode ignores SPSEL writes), then the values, then the final mode. */
 	set_ipsr_raw(chip, 1);
 	cpu_set_reg(chip, UC_ARM_REG_CONTROL, s->control & ~(CONTROL_NPRIV | CONTROL_SPSEL));
 	set_ipsr_raw(chip, 0);

@@ -26,3 +26,4 @@ $(BIN)/bootjump-emu: $(EMU_OBJS)
 
 -include $(EMU_OBJS:.o=.d)
 
+include emulator/tests/chip/module.mk
