@@ -782,15 +782,21 @@ static void accept_client(struct gdbstub *stub)
 	gdbstub_adopt_client(stub, fd);
 }
 
+/* Reads until the socket is empty, so that a client which sent its last bytes and closed is seen
+ * to be gone before a new connection is considered (GDB reconnecting right after a detach). */
 static void read_client(struct gdbstub *stub)
 {
 	uint8_t buf[16384];
-	ssize_t n = recv(stub->client_fd, buf, sizeof buf, MSG_DONTWAIT);
 
-	if (n > 0)
-		gdbstub_input(stub, buf, (size_t)n);
-	else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
-		gdbstub_drop_client(stub);
+	for (int reads = 0; reads < 64 && stub->client_fd >= 0; reads++) {
+		ssize_t n = recv(stub->client_fd, buf, sizeof buf, MSG_DONTWAIT);
+		if (n > 0)
+			gdbstub_input(stub, buf, (size_t)n);
+		else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+			gdbstub_drop_client(stub);
+		else
+			return;
+	}
 }
 
 struct gdbstub *gdbstub_open(struct chip *chip, uint16_t port, char *err, size_t errlen)
@@ -838,13 +844,14 @@ uint16_t gdbstub_port(const struct gdbstub *stub)
 	return stub->port;
 }
 
+/* The client comes first: its end of session is handled before a new connection is accepted. */
 int gdbstub_pollfds(struct gdbstub *stub, struct pollfd *fds, int max)
 {
 	int n = 0;
-	if (n < max)
-		fds[n++] = (struct pollfd){.fd = stub->listen_fd, .events = POLLIN};
 	if (n < max && stub->client_fd >= 0)
 		fds[n++] = (struct pollfd){.fd = stub->client_fd, .events = POLLIN};
+	if (n < max)
+		fds[n++] = (struct pollfd){.fd = stub->listen_fd, .events = POLLIN};
 	return n;
 }
 
@@ -853,10 +860,10 @@ void gdbstub_service(struct gdbstub *stub, const struct pollfd *fds, int n)
 	for (int i = 0; i < n; i++) {
 		if (!fds[i].revents)
 			continue;
-		if (fds[i].fd == stub->listen_fd)
-			accept_client(stub);
-		else if (fds[i].fd == stub->client_fd)
+		if (fds[i].fd == stub->client_fd)
 			read_client(stub);
+		else if (fds[i].fd == stub->listen_fd)
+			accept_client(stub);
 	}
 }
 

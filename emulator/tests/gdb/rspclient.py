@@ -73,7 +73,10 @@ class RspClient:
                 self.buf = self.buf[end + 3:]
                 assert sum(body) & 0xFF == check, "bad checksum from the stub: %r" % body
                 if self.ack:
-                    self.raw(b"+")
+                    try:
+                        self.raw(b"+")
+                    except BrokenPipeError:
+                        pass  # the stub may close right after its last reply (quit, kill)
                 return expand_rle(body)
             self._fill(deadline)
 

@@ -17,7 +17,8 @@ def run_gdb(tmp_path, fw, port, commands, name="session", connect="extended-remo
     script.write_text("\n".join(["set pagination off", "set confirm off", "set remotetimeout 10",
                                  "target %s 127.0.0.1:%d" % (connect, port)] + commands) + "\n")
     proc = subprocess.run(["gdb-multiarch", "-nx", "-batch", "-x", str(script), fw.path],
-                          capture_output=True, text=True, timeout=GDB_TIMEOUT)
+                          capture_output=True, encoding="utf-8", errors="replace",
+                          timeout=GDB_TIMEOUT)
     assert proc.returncode == 0, "GDB failed:\n%s\n%s" % (proc.stdout[-3000:], proc.stderr[-3000:])
     return proc.stdout, proc.stderr
 

@@ -454,7 +454,24 @@ static void test_second_client(void)
 	gdbstub_service(s2, fds, n);
 	char buf[16] = {0};
 	CHECK(recv(a, buf, sizeof buf - 1, 0) > 0 && strcmp(buf, "+$1#31") == 0);
+	close(b);
+
+	/* A client that detaches and closes, then a new one at once: the new one is served even when
+	 * both events arrive in one poll (the old client's end is handled first). */
+	CHECK(send(a, "$D#44", 5, 0) == 5);
 	close(a);
+	b = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(connect(b, (struct sockaddr *)&sa, sizeof sa) == 0);
+	usleep(100000);
+	n = gdbstub_pollfds(s2, fds, 2);
+	CHECK(n == 2 && poll(fds, (nfds_t)n, 1000) == 2);
+	gdbstub_service(s2, fds, n);
+	CHECK(send(b, "$qAttached#8f", 13, 0) == 13);
+	n = gdbstub_pollfds(s2, fds, 2);
+	CHECK(poll(fds, (nfds_t)n, 1000) >= 1);
+	gdbstub_service(s2, fds, n);
+	memset(buf, 0, sizeof buf);
+	CHECK(recv(b, buf, sizeof buf - 1, 0) > 0 && strcmp(buf, "+$1#31") == 0);
 	close(b);
 	gdbstub_close(s2);
 
