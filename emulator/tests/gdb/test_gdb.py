@@ -2,6 +2,7 @@
 flash, step, memory, registers, watchpoints, monitor commands, detach and kill; and a hostile client
 that must neither crash nor wedge the stub."""
 import re
+import signal
 import socket
 import subprocess
 import time
@@ -118,6 +119,15 @@ def test_gdb_session_and_hostile_client(tmp_path, fw, emu):
         "continue",
         'printf "LOOPS=0x%x\\n", loops',
         "delete",
+        "set var $r7 = 0xcafe",
+        "set {unsigned int}0x%x = 0x12345678" % (part.sram.base + 0x100),
+        "maintenance flush register-cache",
+        'printf "R7=0x%x\\n", $r7',
+        'printf "SRAM=0x%%x\\n", *(unsigned int *)0x%x' % (part.sram.base + 0x100),
+        "monitor reset power",
+        "maintenance flush register-cache",
+        'printf "POR_PC=0x%x\\n", $pc',
+        'printf "POR_BACKUP=0x%%x\\n", *(unsigned int *)0x%x' % bkp0r,
         "detach",
     ], name="after", connect="remote")
     assert value(out, "BACKUP") == fwbuild.BACKUP_VALUE  # a system reset keeps the backup domain
@@ -125,6 +135,30 @@ def test_gdb_session_and_hostile_client(tmp_path, fw, emu):
     assert "Hardware watchpoint 1: loops" in out
     old_value, new_value = (int(re.search(r"^%s value = (\d+)$" % w, out, re.M).group(1)) for w in ("Old", "New"))
     assert new_value == old_value + 1 and value(out, "LOOPS") == new_value
+    assert value(out, "R7") == 0xCAFE and value(out, "SRAM") == 0x12345678
+    # A power-on reset halts at the reset vector and clears the backup domain.
+    assert value(out, "POR_PC") == fw.reset_vector and value(out, "POR_BACKUP") == 0
+
+
+def test_gdb_ctrl_c_interrupts_a_running_chip(tmp_path, fw, emu_factory):
+    emu = emu_factory(flash=fw.path)  # running the firmware's endless loop
+    script = tmp_path / "ctrl-c.gdb"
+    script.write_text("\n".join(["set pagination off", "set confirm off",
+                                 "target extended-remote 127.0.0.1:%d" % emu.gdb_port, "continue",
+                                 'printf "LOOPS=0x%x\\n", loops', "detach"]) + "\n")
+    gdb = subprocess.Popen(["gdb-multiarch", "-nx", "-batch", "-x", str(script), fw.path],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8", errors="replace")
+    try:
+        time.sleep(2)  # GDB has connected and sent the continue by now
+        gdb.send_signal(signal.SIGINT)  # what Ctrl-C does: GDB sends 0x03
+        out, err = gdb.communicate(timeout=GDB_TIMEOUT)
+    finally:
+        if gdb.poll() is None:
+            gdb.kill()
+            gdb.wait()
+    assert gdb.returncode == 0, out + err
+    assert "Program received signal SIGINT, Interrupt." in out
+    assert value(out, "LOOPS") > 0
 
 
 def test_gdb_kill_ends_the_emulator(tmp_path, fw, emu):

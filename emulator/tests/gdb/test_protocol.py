@@ -182,3 +182,25 @@ def test_bj_step_stops_before_exceptions_and_after_resets(emu, fw):
         steps, stopped = bj_step(c, "10")
         assert len(steps) == 1 and steps[0]["mem"][0]["addr"] == "0x%08x" % AIRCR, (steps, stopped)
         assert stopped["stopped"] == "reset" and stopped["pc"] == "0x%08x" % c.read_reg(PC)
+
+
+def test_monitor_commands(emu, fw):
+    part = fw.part
+    with connect(emu) as c:
+        ok, text = c.monitor("help")
+        assert ok and all(cmd in text for cmd in ("reset [halt|power]", "boot0 0|1", "info", "bj-step", "quit"))
+        ok, text = c.monitor("boot0 1")
+        assert ok and "BOOT0 = 1" in text
+        ok, text = c.monitor("reset halt")  # the empty flash boots the ROM whatever BOOT0 says
+        assert ok and c.read_reg(PC) in part.system_memory
+        ok, text = c.monitor("info")
+        assert ok and part.name in text and "BOOT0=1" in text
+        ok, text = c.monitor("reset")  # runs: the stub still answers, and a Ctrl-C halts it
+        assert ok and "running" in text
+        c.send("c")
+        time.sleep(0.1)
+        c.raw(b"\x03")
+        assert c.read_packet().startswith(b"T02")
+        assert not c.monitor("reset sideways")[0] and not c.monitor("boot0 7")[0]
+        ok, text = c.monitor("nonsense")
+        assert not ok and "monitor help" in text
