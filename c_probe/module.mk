@@ -96,3 +96,4 @@ PROBE_EMU_DEPS := $(BIN)/bootjump-emu $(BUILD)/rom/stm32l011.bin $(BUILD)/rom/st
 	$(PROBE_OUT)/stm32l011/probe.elf $(PROBE_OUT)/stm32l031/probe.elf
 test-probe-emu: $(PROBE_EMU_DEPS)
 	$(PYTEST) $(PROBE_DIR)/tests/test_emu.py
+TESTS += test-probe-emu

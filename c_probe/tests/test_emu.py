@@ -19,7 +19,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "bin"))
 from bjcli.emu import Emulator  # noqa: E402
 
-SCRATCH = os.path.join(ROOT, "build", "test", "c_probe")
 TIMEOUT = 20.0  # seconds of wall time for one expected UART line
 
 
@@ -89,13 +88,16 @@ class Uart:
         data, self.buf = self.buf[:n], self.buf[n:]
         return data
 
-    def quiet_for(self, seconds):
-        """True if no complete line arrives within seconds."""
+    def no_report_for(self, seconds):
+        """True if the probe does not start a boot report (it has not come back) within seconds."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             self._fill(deadline)
-            if b"\n" in self.buf:
-                return False
+            while b"\n" in self.buf:
+                raw, self.buf = self.buf.split(b"\n", 1)
+                self.lines.append(raw.decode("ascii", "replace").strip("\r"))
+                if self.lines[-1].startswith("part:"):
+                    return False
         return True
 
 
@@ -149,7 +151,7 @@ def facts_of(values):
 
 @pytest.fixture
 def scratch(tmp_path):
-    os.makedirs(SCRATCH, exist_ok=True)
+    """Per-test scratch space: the emulator's stderr, access log and gdb's memory dumps."""
     return tmp_path
 
 
@@ -174,7 +176,6 @@ def test_l011_classic_comes_back_by_branch(scratch):
             assert first["entry"].startswith("reset") and "power_on" in first["entry"]
             assert first["outcome"] == "idle"
             uart.send(b"c")
-            assert uart.until("run:")[-1] == "run: classic"
             back = uart.report()
         finally:
             uart.close()
@@ -201,8 +202,7 @@ def test_l031_classic_never_comes_back(scratch):
         try:
             uart.report()
             uart.send(b"c")
-            assert uart.until("run:")[-1] == "run: classic"
-            assert uart.quiet_for(2.0), "the probe came back: %r" % uart.lines[-5:]
+            assert uart.no_report_for(2.0), "the probe came back: %r" % uart.lines[-5:]
             # The bootloader holds the chip: it answers the AN3155 sync on the same USART.
             uart.send(b"\x7f")
             assert uart.read_bytes(1) == b"\x79"
@@ -223,7 +223,6 @@ def test_l011_reset_flag_one_software_reset_then_back(scratch):
         try:
             uart.report()
             uart.send(b"r")
-            assert uart.until("run:")[-1] == "run: reset-flag"
             back = uart.report()
         finally:
             uart.close()
@@ -238,39 +237,59 @@ def test_l011_reset_flag_one_software_reset_then_back(scratch):
     assert [r["kind"] for r in resets] == ["power-on", "system"], resets
 
 
+def emulated_ms(monitor_info):
+    """The emulated time in `monitor info`'s summary ("..., 1234 instructions, 12.345678 ms, ...")."""
+    for part in monitor_info.split(","):
+        if part.strip().endswith(" ms"):
+            return float(part.split()[0])
+    raise AssertionError("no time in monitor info: %r" % monitor_info)
+
+
 def test_l031_iwdg_running_resets_after_the_timeout(scratch):
+    """GDB stops at the iwdg-started checkpoint and at the reset handler after the watchdog reset;
+    the emulated time between them is the configured timeout."""
     emu, log = start("stm32l031", scratch, access_log=True)
+    gdb = None
     try:
         uart = Uart(emu.uart("usart2"))
         try:
             uart.report()
+            started = record.load().code("steps", "iwdg-started")
+            cmds = ["set pagination off", "set confirm off", "target remote 127.0.0.1:%d" % emu.gdb_port,
+                    "break bj_checkpoint if step == %d" % started, "echo armed\\n", "continue", "monitor info",
+                    "delete", "break bj_reset_handler", "continue", "monitor info", "delete", "detach"]
+            gdb = subprocess.Popen(["gdb-multiarch", "-nx", "-batch", probe_elf("stm32l031")] +
+                                   [a for c in cmds for a in ("-ex", c)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            for line in gdb.stdout:
+                if line.strip() == "armed":
+                    break
             uart.send(b"d")
-            assert uart.until("run:")[-1] == "run: iwdg-running"
+            out, _ = gdb.communicate(timeout=120)
             back = uart.report()
         finally:
             uart.close()
     finally:
+        if gdb and gdb.poll() is None:
+            gdb.kill()
+            gdb.wait()
         emu.stop()
     assert back["recipe"] == "iwdg-running" and back["step"] == "jump", back
     assert "independent_watchdog" in back["entry"], back
     assert back["resets"] == "1" and back["outcome"] == "returned-by-reset", back
+    infos = [line for line in out.splitlines() if " ms, HCLK " in line]
+    assert len(infos) == 2, "gdb did not stop twice:\n%s" % out
+    elapsed = emulated_ms(infos[1]) - emulated_ms(infos[0])
+    want = record.load().raw["defaults"]["iwdg_ms"]
+    # Between the checkpoint and the reset: the IWDG's own period, rounded down to a counter tick.
+    assert abs(elapsed - want) <= 0.05 * want, "IWDG reset %.3f ms after it started, configured %d ms" % (elapsed, want)
     resets, accesses = access_events(log)
     assert [r["kind"] for r in resets] == ["power-on", "iwdg"], resets
     kr = parts.lookup("stm32l031").reg_addr("IWDG.KR")
-    started = [a["step"] for a in accesses if a["op"] == "w" and int(a["addr"], 16) == kr and int(a["value"], 16) == 0xCCCC]
-    assert len(started) == 1, "the IWDG was started %d times" % len(started)
-    assert any(started[0] < a["step"] < resets[1]["step"] and in_rom("stm32l031", int(a["pc"], 16)) for a in accesses), \
+    starts = [a["step"] for a in accesses if a["op"] == "w" and int(a["addr"], 16) == kr and int(a["value"], 16) == 0xCCCC]
+    assert len(starts) == 1, "the IWDG was started %d times" % len(starts)
+    assert any(starts[0] < a["step"] < resets[1]["step"] and in_rom("stm32l031", int(a["pc"], 16)) for a in accesses), \
         "the ROM never ran between the IWDG start and the reset"
-    elapsed = emulated_seconds(resets[1]["step"] - started[0])
-    want = record.load().raw["defaults"]["iwdg_ms"] / 1000.0
-    # The prescaler and reload round the timeout down by at most one counter tick.
-    assert abs(elapsed - want) <= 0.05 * want, "IWDG reset after %.1f ms, configured %.0f ms" % (elapsed * 1e3, want * 1e3)
-
-
-def emulated_seconds(instructions):
-    """bootjump-emu's time base: one instruction per core clock cycle at the reset clock (the probe
-    and the ROM model keep the L0 on MSI), as emulator/README.md documents."""
-    return instructions / parts.lookup("stm32l031").raw["clock"]["reset_hz"]
 
 
 def test_l011_erase_page0_then_the_bootloader_answers(scratch):
@@ -281,12 +300,10 @@ def test_l011_erase_page0_then_the_bootloader_answers(scratch):
             uart.report()
             uart.send(b"e")
             assert uart.until("refused:")[-1].startswith("refused: destructive"), "erase-page0 ran without !"
-            uart.until("ready:")
             uart.send(b"!")
             uart.until("options:")
             uart.send(b"e")
-            assert uart.until("run:")[-1] == "run: erase-page0"
-            assert uart.quiet_for(1.0), "the probe came back: %r" % uart.lines[-5:]
+            assert uart.no_report_for(1.0), "the probe came back: %r" % uart.lines[-5:]
             uart.send(b"\x7f")
             assert uart.read_bytes(1) == b"\x79", "no ACK to 0x7F from the bootloader"
         finally:
@@ -298,3 +315,21 @@ def test_l011_erase_page0_then_the_bootloader_answers(scratch):
     assert (f["recipe"], f["step"], f["options"], f["outcome"]) == ("erase-page0", "jump", "destructive", "running"), f
     assert seen["flash_word0"] == int(parts.lookup("stm32l011").raw["flash"]["erased"], 16)
     assert in_rom("stm32l011", seen["pc"]), "PC 0x%08x is not in the ROM" % seen["pc"]
+
+
+@pytest.mark.xfail(strict=True, reason="bootjump-emu drops bytes already sent but not yet handed to the pty when the "
+                   "USART is reset (emulator/periph/uart_line.c uart_line_reset() clears the tx ring)")
+def test_run_line_leaves_before_the_de_init(scratch):
+    """The probe waits for TC after `run: <recipe>`: the line is on the wire before the de-init
+    resets the USART, so it reaches the pty."""
+    emu, _ = start("stm32l031", scratch)
+    try:
+        uart = Uart(emu.uart("usart2"))
+        try:
+            uart.report()
+            uart.send(b"c")
+            assert uart.line() == "run: classic"
+        finally:
+            uart.close()
+    finally:
+        emu.stop()
