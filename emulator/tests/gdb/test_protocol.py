@@ -17,6 +17,8 @@ from rspclient import RspClient
 COMPARATORS = {"cortex-m0": (4, 2), "cortex-m0plus": (4, 2), "cortex-m3": (6, 4), "cortex-m4": (6, 4)}
 PC, XPSR = 15, 25
 AIRCR, AIRCR_SYSRESETREQ = 0xE000ED0C, 0x05FA0004  # VECTKEY 0x05FA | SYSRESETREQ (ARMv6-M ARM B3.2.6)
+VTOR = 0xE000ED08  # ARMv6-M ARM B3.2.5 (present on the Cortex-M0+)
+HARDFAULT = 3
 THUMB = {"nop": 0xBF00, "str r1, [r0]": 0x6001, "udf #0": 0xDE00, "svc #0": 0xDF00, "b .": 0xE7FE}
 
 
@@ -204,3 +206,23 @@ def test_monitor_commands(emu, fw):
         assert not c.monitor("reset sideways")[0] and not c.monitor("boot0 7")[0]
         ok, text = c.monitor("nonsense")
         assert not ok and "monitor help" in text
+
+
+def test_lockup_is_reported(emu, fw):
+    """A fault inside the HardFault handler locks the core up: T0b (SIGSEGV) to GDB, "lockup" to
+    bj-step. The handler is a UDF, reached through a vector table the test puts in SRAM."""
+    base = fw.part.sram.base
+    with connect(emu) as c:
+        table = struct.pack("<4I", base + 0x800, 0, 0, (base + 0x300) | 1)
+        assert c.ask("M%x,%x:%s" % (base + 0x200, len(table), table.hex())) == "OK"
+        assert c.ask("M%x,4:%s" % (VTOR, struct.pack("<I", base + 0x200).hex())) == "OK"
+        put_code(c, base + 0x300, "udf #0", "nop")
+        put_code(c, base + 0x100, "udf #0", "nop")
+        c.write_reg(PC, base + 0x100)
+        steps, stopped = bj_step(c, "5")
+        assert steps == [] and stopped["stopped"] == "exception"
+        stop = c.ask("s")  # into the HardFault handler
+        assert stop.startswith("T05") and c.read_reg(PC) == base + 0x300 and c.read_reg(XPSR) & 0x1FF == HARDFAULT
+        steps, stopped = bj_step(c, "5")
+        assert steps == [] and stopped["stopped"] == "lockup"
+        assert c.ask("c").startswith("T0b")
