@@ -10,7 +10,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -30,12 +29,6 @@
 
 /* ------------------------------------------------------------------ output */
 
-static void drop_if_failed(struct gdbstub *stub, ssize_t n, size_t want)
-{
-	if (n < 0 || (size_t)n != want)
-		gdbstub_drop_client(stub);
-}
-
 static void send_raw(struct gdbstub *stub, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
@@ -46,8 +39,8 @@ static void send_raw(struct gdbstub *stub, const void *buf, size_t len)
 			continue;
 		if (n < 0 && errno == ENOTSOCK) /* the fuzz target's client is a plain file */
 			n = write(stub->client_fd, p, len);
-		if (n <= 0) {
-			drop_if_failed(stub, n, len);
+		if (n <= 0) { /* gone, or not reading for SEND_TIMEOUT_S */
+			gdbstub_drop_client(stub);
 			return;
 		}
 		p += n;
@@ -75,6 +68,13 @@ static void send_error(struct gdbstub *stub)
 
 /* ------------------------------------------------------------------ stop replies */
 
+/* Registers travel as target-endian (little-endian) bytes in hex. */
+static void reg_hex(char *out, uint32_t v)
+{
+	uint8_t le[4] = {v, v >> 8, v >> 16, v >> 24};
+	rsp_hex_encode(out, le, 4);
+}
+
 static bool chip_is_running(const struct gdbstub *stub)
 {
 	enum chip_state st = chip_state(stub->chip);
@@ -93,10 +93,8 @@ static void send_stop_reply(struct gdbstub *stub)
 		sig = SIGNAL_SEGV;
 	n = (size_t)snprintf(r, cap, "T%02x", sig);
 	for (unsigned i = 0; i < stub->n_regs; i++) {
-		uint32_t v = chip_reg_read(stub->chip, stub->regs[i]->reg);
-		uint8_t le[4] = {v, v >> 8, v >> 16, v >> 24};
 		n += (size_t)snprintf(r + n, cap - n, "%02x:", stub->regs[i]->regnum);
-		rsp_hex_encode(r + n, le, 4);
+		reg_hex(r + n, chip_reg_read(stub->chip, stub->regs[i]->reg));
 		n += 8;
 		r[n++] = ';';
 	}
@@ -188,12 +186,6 @@ static void pkt_no_ack(struct gdbstub *stub, const char *args, size_t len)
 	stub->no_ack = true;
 }
 
-static void send_reg_hex(char *out, uint32_t v)
-{
-	uint8_t le[4] = {v, v >> 8, v >> 16, v >> 24};
-	rsp_hex_encode(out, le, 4);
-}
-
 static bool parse_reg_hex(const char *hex, uint32_t *v)
 {
 	uint8_t le[4];
@@ -209,7 +201,7 @@ static void pkt_read_regs(struct gdbstub *stub, const char *args, size_t len)
 {
 	(void)args, (void)len;
 	for (unsigned i = 0; i < stub->n_regs; i++)
-		send_reg_hex(stub->reply + 8 * i, chip_reg_read(stub->chip, stub->regs[i]->reg));
+		reg_hex(stub->reply + 8 * i, chip_reg_read(stub->chip, stub->regs[i]->reg));
 	gdbstub_send(stub, stub->reply, 8 * stub->n_regs);
 }
 
@@ -241,7 +233,7 @@ static void pkt_read_reg(struct gdbstub *stub, const char *args, size_t len)
 		send_error(stub);
 		return;
 	}
-	send_reg_hex(stub->reply, chip_reg_read(stub->chip, r->reg));
+	reg_hex(stub->reply, chip_reg_read(stub->chip, r->reg));
 	gdbstub_send(stub, stub->reply, 8);
 }
 
