@@ -226,3 +226,18 @@ def test_lockup_is_reported(emu, fw):
         steps, stopped = bj_step(c, "5")
         assert steps == [] and stopped["stopped"] == "lockup"
         assert c.ask("c").startswith("T0b")
+
+
+def test_connecting_halts_a_running_chip(emu_factory, fw):
+    emu = emu_factory(flash=fw.path)  # runs the firmware's endless loop
+    time.sleep(0.2)
+    loops = fw.symbols["loops"]
+    with connect(emu) as c:
+        assert c.ask("?").startswith("T05")
+        first = c.read_mem(loops, 4)
+        time.sleep(0.2)
+        assert c.read_mem(loops, 4) == first and int.from_bytes(first, "little") > 0
+        assert c.ask("D") == "OK"  # detach: it runs on
+        time.sleep(0.2)
+    with connect(emu) as c:
+        assert c.read_mem(loops, 4) != first
