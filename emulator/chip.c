@@ -96,9 +96,12 @@ static enum boot_target select_boot(struct chip *chip)
 	bool nboot1 = part->opt_nboot1.reg ? chip_bit(chip, part->opt_nboot1) : true;
 	if (boot0)
 		return nboot1 ? BOOT_SYSTEM : BOOT_SRAM;
-	if (part->empty_flag.reg && chip_bit(chip, part->empty_flag))
-		return BOOT_SYSTEM;
-	if (part->empty_check_at_reset) {
+	/* A latched empty flag (G0 EMPTY, L4 PEMPTY) decides when the part has one; otherwise the
+	 * first flash word is checked at each reset. */
+	if (part->empty_flag.reg) {
+		if (chip_bit(chip, part->empty_flag))
+			return BOOT_SYSTEM;
+	} else if (part->empty_check_at_reset) {
 		uint32_t first;
 		memcpy(&first, chip->flash.mem, 4);
 		if (first == part->flash_erased)
@@ -260,7 +263,7 @@ static bool apply_options(struct chip *chip, char *err, size_t errlen)
 		else
 			chip->empty_override = (int)o->value; /* the G0 EMPTY flag lives in FLASH_ACR */
 	}
-	if (chip->flashc->model->flash->set_option_register)
+	if (part->option_register)
 		chip->flashc->model->flash->set_option_register(chip->flashc, optr);
 	return true;
 }

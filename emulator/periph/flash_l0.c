@@ -11,7 +11,7 @@
  */
 #include <string.h>
 
-#include "periph.h"
+#include "flash.h"
 
 #define R(p, reg) ((p)->regs[BJ_FLASH_L0_##reg##_OFFSET / 4])
 #define SR_ERRORS (BJ_FLASH_L0_SR_WRPERR | BJ_FLASH_L0_SR_PGAERR | BJ_FLASH_L0_SR_SIZERR | BJ_FLASH_L0_SR_OPTVERR | \
@@ -187,15 +187,6 @@ static void reg_write(struct periph *p, uint32_t off, uint32_t v, uint32_t mask)
 	}
 }
 
-static void program(struct periph *p, uint32_t addr, const void *data, uint32_t len)
-{
-	struct chip *chip = p->chip;
-	memcpy(chip->flash.mem + (addr - chip->flash.base), data, len);
-	cpu_flush_code(chip, addr, addr + len);
-	if (chip->mapped == BOOT_FLASH)
-		cpu_flush_code(chip, addr - chip->flash.base, addr - chip->flash.base + len);
-}
-
 static void flash_write(struct periph *p, uint32_t addr, unsigned size, uint32_t value)
 {
 	struct chip *chip = p->chip;
@@ -212,11 +203,7 @@ static void flash_write(struct periph *p, uint32_t addr, unsigned size, uint32_t
 	}
 	if (prog && (pecr & BJ_FLASH_L0_PECR_ERASE)) {
 		/* Page erase: the write's value does not matter, its page is erased. */
-		uint32_t page = addr & ~(chip->part->page_size - 1);
-		uint8_t buf[HALF_PAGE_MAX_WORDS * 4 * 2];
-		for (uint32_t i = 0; i < chip->part->page_size; i += 4)
-			memcpy(buf + i, &erased, 4);
-		program(p, page, buf, chip->part->page_size);
+		flash_erase_array(p, addr & ~(chip->part->page_size - 1), chip->part->page_size);
 		done(p);
 		return;
 	}
@@ -232,7 +219,7 @@ static void flash_write(struct periph *p, uint32_t addr, unsigned size, uint32_t
 		s->half_buf[(addr - base) / 4] = value;
 		if (++s->half_count == half / 4) {
 			s->half_count = 0;
-			program(p, base, s->half_buf, half);
+			flash_write_array(p, base, s->half_buf, half);
 			done(p);
 		}
 		return;
@@ -248,7 +235,7 @@ static void flash_write(struct periph *p, uint32_t addr, unsigned size, uint32_t
 		error(p, BJ_FLASH_L0_SR_NOTZEROERR);
 		return;
 	}
-	program(p, addr, &value, 4);
+	flash_write_array(p, addr, &value, 4);
 	done(p);
 }
 

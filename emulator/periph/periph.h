@@ -52,6 +52,7 @@ struct periph_model {
 	/* True if the model answers while its bus clock is off (RCC-independent blocks). */
 	bool always_clocked;
 	const struct flash_iface *flash; /* FLASH controllers only */
+	const void *variant; /* what distinguishes the IPs one model file serves */
 	/* USART/LPUART models: the line configuration their registers give (usart.h works on them). */
 	struct uart_cfg (*uart_cfg)(struct periph *p);
 	/* RCC models only: the clock tree now, and the clock of the bus whose enable register is

@@ -1,7 +1,29 @@
-/* Helpers shared by the RCC models. */
+/* The RCC behaviour every family shares: oscillators ready as soon as they are switched on,
+ * SW mirrored into SWS once the selected source is ready (OpenOCD's reset-init polls SWS),
+ * peripheral reset registers that reset the blocks, the reset flags (the part's reset_flags
+ * data: kept across system resets until the clear bit, cleared by power-on) and the RTC-domain
+ * bits (kept until power-on or the domain's reset bit), and HCLK for the time base.
+ * Reset flags: every reset pulses NRST, so PINRSTF joins the cause's own flag (RM0377 §7.1,
+ * RM0091 §6.1.2: the internal reset sources drive NRST low). */
 #include "rcc.h"
 
-uint32_t rcc_reset_flag_mask(const struct chip *chip)
+static const struct rcc_family *fam(const struct periph *p)
+{
+	return p->model->variant;
+}
+
+uint64_t rcc_ahb_div(uint64_t in, unsigned hpre)
+{
+	static const unsigned shift[] = {1, 2, 3, 4, 6, 7, 8, 9};
+	return (hpre & 8) ? in >> shift[hpre & 7] : in;
+}
+
+uint64_t rcc_apb_div(uint64_t in, unsigned ppre)
+{
+	return (ppre & 4) ? in >> ((ppre & 3) + 1) : in;
+}
+
+static uint32_t flag_mask(const struct chip *chip)
 {
 	uint32_t m = 0;
 	for (unsigned i = 0; i < BJ_RESET_CAUSE_COUNT; i++)
@@ -9,7 +31,7 @@ uint32_t rcc_reset_flag_mask(const struct chip *chip)
 	return m;
 }
 
-uint32_t rcc_reset_flags(const struct chip *chip, uint32_t old, enum chip_reset_kind kind)
+static uint32_t new_flags(const struct chip *chip, uint32_t old, enum chip_reset_kind kind)
 {
 	const uint32_t *f = chip->part->reset_flag;
 	switch (kind) {
@@ -19,12 +41,82 @@ uint32_t rcc_reset_flags(const struct chip *chip, uint32_t old, enum chip_reset_
 		return old | f[BJ_RESET_SOFTWARE] | f[BJ_RESET_PIN];
 	case CHIP_RESET_IWDG:
 		return old | f[BJ_RESET_INDEPENDENT_WATCHDOG] | f[BJ_RESET_PIN];
-	case CHIP_RESET_PIN:
-		return old | f[BJ_RESET_PIN];
 	case CHIP_RESET_OPTION_LOAD:
 		return old | f[BJ_RESET_OPTION_LOAD] | f[BJ_RESET_PIN];
+	case CHIP_RESET_PIN:
+		break;
 	}
-	return old;
+	return old | f[BJ_RESET_PIN];
+}
+
+static uint32_t *flags_reg(struct periph *p)
+{
+	return &p->regs[(p->chip->part->reset_flags_reg - p->desc->base) / 4];
+}
+
+static uint32_t osc_ready(const struct rcc_family *f, uint32_t off, uint32_t v)
+{
+	for (unsigned i = 0; i < f->n_oscs; i++)
+		if (f->oscs[i].off == off)
+			v = (v & f->oscs[i].on) ? v | f->oscs[i].rdy : v & ~f->oscs[i].rdy;
+	return v;
+}
+
+void rcc_clocks(struct periph *p, struct rcc_clocks *c)
+{
+	fam(p)->clocks(p, c);
+}
+
+static void update_clock(struct periph *p)
+{
+	struct rcc_clocks c;
+	rcc_clocks(p, &c);
+	tb_set_hz(p->chip, c.hclk);
+}
+
+void rcc_reset(struct periph *p, enum chip_reset_kind kind)
+{
+	const struct rcc_family *f = fam(p);
+	uint32_t flags = new_flags(p->chip, *flags_reg(p) & flag_mask(p->chip), kind);
+	uint32_t backup = kind == CHIP_RESET_POWER_ON ? 0 : p->regs[f->backup_off / 4] & f->backup_mask;
+	periph_storage_reset(p);
+	p->regs[f->backup_off / 4] = (p->regs[f->backup_off / 4] & ~f->backup_mask) | backup;
+	*flags_reg(p) = (*flags_reg(p) & ~flag_mask(p->chip)) | flags;
+	update_clock(p);
+}
+
+static void backup_domain_reset(struct periph *p)
+{
+	const struct bj_part *part = p->chip->part;
+	struct periph *bkp = part->n_backup_regs ? chip_periph_at(p->chip, part->backup_regs[0]) : NULL;
+	if (bkp)
+		periph_storage_reset(bkp);
+}
+
+void rcc_write(struct periph *p, uint32_t off, uint32_t v, uint32_t mask)
+{
+	(void)mask;
+	const struct rcc_family *f = fam(p);
+	uint32_t *r = &p->regs[off / 4];
+	if (p->desc->base + off == p->chip->part->reset_flags_reg) {
+		/* The flags are read-only; the clear bit (RMVF) clears them all. */
+		uint32_t flags = (v & p->chip->part->reset_flags_clear) ? 0 : *r & flag_mask(p->chip);
+		v = (v & ~(flag_mask(p->chip) | p->chip->part->reset_flags_clear)) | flags;
+	}
+	if (off == f->backup_off && (v & f->backup_reset)) {
+		backup_domain_reset(p);
+		v &= ~f->backup_mask | f->backup_reset;
+	}
+	if (off == f->cfgr_off) {
+		uint32_t sw_mask = (1u << f->sw_width) - 1;
+		unsigned sw = (v >> f->sw_shift) & sw_mask, sws = (*r >> f->sws_shift) & sw_mask;
+		if (sw < f->n_sources && (p->regs[f->sources[sw].off / 4] & f->sources[sw].rdy))
+			sws = sw;
+		v = (v & ~(sw_mask << f->sws_shift)) | sws << f->sws_shift;
+	}
+	*r = osc_ready(f, off, v);
+	rcc_apply_resets(p, off, v);
+	update_clock(p);
 }
 
 void rcc_apply_resets(struct periph *rcc, uint32_t off, uint32_t value)
@@ -38,14 +130,13 @@ void rcc_apply_resets(struct periph *rcc, uint32_t off, uint32_t value)
 	}
 }
 
-uint32_t rcc_osc_ready(uint32_t reg, const struct rcc_osc *osc, unsigned n, uint32_t off)
+uint64_t rcc_bus_of(struct periph *p, uint32_t enable_off, const struct rcc_clocks *c)
 {
-	for (unsigned i = 0; i < n; i++) {
-		if (osc[i].off != off)
-			continue;
-		reg = (reg & osc[i].on) ? reg | osc[i].rdy : reg & ~osc[i].rdy;
-	}
-	return reg;
+	const struct rcc_family *f = fam(p);
+	for (unsigned i = 0; i < f->n_enables; i++)
+		if (f->enables[i].off == enable_off)
+			return f->enables[i].bus == RCC_APB1 ? c->pclk1 : f->enables[i].bus == RCC_APB2 ? c->pclk2 : c->hclk;
+	return c->hclk;
 }
 
 uint64_t rcc_bus_hz(struct chip *chip, const struct bj_periph *of)
@@ -54,6 +145,5 @@ uint64_t rcc_bus_hz(struct chip *chip, const struct bj_periph *of)
 	chip->rcc->model->clocks(chip->rcc, &c);
 	if (!of->enable.reg)
 		return c.pclk1;
-	uint32_t off = of->enable.reg - chip->rcc->desc->base;
-	return chip->rcc->model->bus_of(chip->rcc, off, &c);
+	return chip->rcc->model->bus_of(chip->rcc, of->enable.reg - chip->rcc->desc->base, &c);
 }

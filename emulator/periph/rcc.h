@@ -1,5 +1,5 @@
-/* What every RCC model shares: reset flags, peripheral reset registers, oscillator ready bits,
- * and the clock of the bus a peripheral sits on. Family specifics live in rcc_<family>.c. */
+/* The RCC: one behaviour for every family, parameterised by a family descriptor (the register
+ * offsets and bits come from the generated IP macros) and the family's clock tree. */
 #ifndef EMULATOR_PERIPH_RCC_H
 #define EMULATOR_PERIPH_RCC_H
 
@@ -11,23 +11,49 @@ struct rcc_osc {
 	uint32_t on, rdy;
 };
 
-/* The family's clock tree, answered by its RCC model. */
 struct rcc_clocks {
 	uint64_t sysclk, hclk, pclk1, pclk2;
 };
 
-/* Reset flags as the part's reset_flags data says: POR clears them and sets PORRSTF, every
- * other reset adds its own flag; every reset pulses NRST, so PINRSTF is set too (RM0377 §7.1,
- * RM0091 §6.1: the internal reset sources drive the NRST pin low). */
-uint32_t rcc_reset_flags(const struct chip *chip, uint32_t old, enum chip_reset_kind kind);
-/* All reset flag bits of the part. */
-uint32_t rcc_reset_flag_mask(const struct chip *chip);
-/* A write to a peripheral reset register: every block whose reset bit is set goes back to its
- * reset state (RCC resets hold it there; the model resets it on each write with the bit set). */
-void rcc_apply_resets(struct periph *rcc, uint32_t off, uint32_t value);
-/* Set each oscillator's ready bit to its ON bit. */
-uint32_t rcc_osc_ready(uint32_t reg, const struct rcc_osc *osc, unsigned n, uint32_t off);
-/* The clock of the bus the block sits on, from which register enables it (APB1/APB2/AHB). */
+enum rcc_bus { RCC_AHB, RCC_APB1, RCC_APB2 };
+
+struct rcc_enable {
+	uint32_t off; /* a clock enable register */
+	enum rcc_bus bus;
+};
+
+struct rcc_family {
+	const struct rcc_osc *oscs;
+	unsigned n_oscs;
+	uint32_t cfgr_off;               /* SW and SWS */
+	unsigned sw_shift, sw_width, sws_shift;
+	const struct rcc_osc *sources;   /* per SW value: the ready bit the switch waits for */
+	unsigned n_sources;
+	uint32_t backup_off, backup_mask; /* RTC-domain bits: kept until power-on or ... */
+	uint32_t backup_reset;           /* ... this bit (BDRST, RTCRST) */
+	const struct rcc_enable *enables;
+	unsigned n_enables;
+	void (*clocks)(struct periph *rcc, struct rcc_clocks *c);
+};
+
+/* AHB and APB prescaler encodings shared by every family (RM0377 §7.3.3, RM0091 §7.4.2, ...):
+ * HPRE 0xxx /1, 1000 /2, ..., 1111 /512 (no /32); PPRE 0xx /1, 100 /2, ..., 111 /16. */
+uint64_t rcc_ahb_div(uint64_t in, unsigned hpre);
+uint64_t rcc_apb_div(uint64_t in, unsigned ppre);
+/* The clock of the bus the block sits on, from which register enables it. */
 uint64_t rcc_bus_hz(struct chip *chip, const struct bj_periph *of);
+/* A write to a peripheral reset register: every block whose reset bit is set goes back to its
+ * reset state (the model resets it on each write with the bit set). */
+void rcc_apply_resets(struct periph *rcc, uint32_t off, uint32_t value);
+
+void rcc_reset(struct periph *p, enum chip_reset_kind kind);
+void rcc_write(struct periph *p, uint32_t off, uint32_t v, uint32_t mask);
+void rcc_clocks(struct periph *p, struct rcc_clocks *c);
+uint64_t rcc_bus_of(struct periph *p, uint32_t enable_off, const struct rcc_clocks *c);
+
+#define RCC_MODEL(name, ipid, family)                                                                      \
+	const struct periph_model name = {.ip = ipid, .reset = rcc_reset, .write = rcc_write,                \
+					  .always_clocked = true, .clocks = rcc_clocks, .bus_of = rcc_bus_of, \
+					  .variant = &family}
 
 #endif

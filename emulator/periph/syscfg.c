@@ -9,7 +9,10 @@ struct syscfg_variant {
 	int boot_mode_shift;   /* read-only BOOT_MODE field (L0), or -1 */
 };
 
-static const struct syscfg_variant *variant(const struct periph *p);
+static const struct syscfg_variant *variant(const struct periph *p)
+{
+	return p->model->variant;
+}
 
 static uint32_t field_mask(const struct bj_fieldref *f)
 {
@@ -65,21 +68,11 @@ static const struct syscfg_variant f4 = {BJ_SYSCFG_F4_MEMRMP_MEM_MODE_SRAM, -1};
 static const struct syscfg_variant g0 = {BJ_SYSCFG_G0_CFGR1_MEM_MODE_SRAM, -1};
 static const struct syscfg_variant l4 = {BJ_SYSCFG_L4_MEMRMP_MEM_MODE_SRAM1, -1};
 
-static const struct syscfg_variant *variant(const struct periph *p)
-{
-	switch (p->desc->ip) {
-	case BJ_IP_SYSCFG_L0: return &l0;
-	case BJ_IP_SYSCFG_F0: return &f0;
-	case BJ_IP_SYSCFG_F4: return &f4;
-	case BJ_IP_SYSCFG_G0: return &g0;
-	default: return &l4;
-	}
-}
+#define SYSCFG_MODEL(name, ipid, v) \
+	const struct periph_model name = {.ip = ipid, .reset = reset, .write = reg_write, .variant = &v}
 
-#define SYSCFG_MODEL(name, ipid) const struct periph_model name = {.ip = ipid, .reset = reset, .write = reg_write}
-
-SYSCFG_MODEL(syscfg_l0_model, BJ_IP_SYSCFG_L0);
-SYSCFG_MODEL(syscfg_f0_model, BJ_IP_SYSCFG_F0);
-SYSCFG_MODEL(syscfg_f4_model, BJ_IP_SYSCFG_F4);
-SYSCFG_MODEL(syscfg_g0_model, BJ_IP_SYSCFG_G0);
-SYSCFG_MODEL(syscfg_l4_model, BJ_IP_SYSCFG_L4);
+SYSCFG_MODEL(syscfg_l0_model, BJ_IP_SYSCFG_L0, l0);
+SYSCFG_MODEL(syscfg_f0_model, BJ_IP_SYSCFG_F0, f0);
+SYSCFG_MODEL(syscfg_f4_model, BJ_IP_SYSCFG_F4, f4);
+SYSCFG_MODEL(syscfg_g0_model, BJ_IP_SYSCFG_G0, g0);
+SYSCFG_MODEL(syscfg_l4_model, BJ_IP_SYSCFG_L4, l4);

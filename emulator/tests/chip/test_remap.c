@@ -37,6 +37,8 @@ EMUTEST(boot_alias_follows_boot0)
 	char path[512], err[256];
 	snprintf(path, sizeof(path), "%s/%s/remap.elf", harness_fw_dir, p->name);
 	struct chip_config cfg = {.part = p, .flash_path = path, .rom_path = o.rom, .boot0 = 1, .halt_at_reset = true};
+	if (p->opt_nboot_sel.reg) /* G0: nBOOT_SEL=1 (factory) takes BOOT0 from nBOOT0, not the pin */
+		cfg.options[cfg.n_options++] = (struct chip_option){"nBOOT_SEL", 0};
 	struct chip *chip = chip_create(&cfg, err, sizeof(err));
 	if (!chip) {
 		CHECK(false, "chip_create: %s", err);

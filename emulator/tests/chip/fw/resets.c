@@ -22,14 +22,14 @@ static uint32_t read_backup0(void)
 
 int main(void)
 {
+	if (BACKUP0)
+		BJ_BACKUP_UNLOCK(); /* the backup block's bus clock too: F1, G0 and L4 read 0 without it */
 	fw_record(MMIO32(BJ_RESET_FLAGS_ADDR));
 	fw_record(read_backup0());
 	if (fw.mailbox == RESET_RECORD || fw.boots > 1)
 		return 0;
-	if (BACKUP0) {
-		BJ_BACKUP_UNLOCK();
+	if (BACKUP0)
 		MMIO32(BACKUP0) = BACKUP_VALUE;
-	}
 	MMIO32(BJ_RESET_FLAGS_ADDR) |= BJ_RESET_FLAGS_CLEAR; /* RMVF: the next boot sees one cause */
 	if (fw.mailbox == RESET_SYSTEM) {
 		SCB_AIRCR = (SCB_AIRCR_VECTKEY_KEY << SCB_AIRCR_VECTKEY_SHIFT) | SCB_AIRCR_SYSRESETREQ;
