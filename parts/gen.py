@@ -364,7 +364,13 @@ def part_header(db, p):
             "#define BJ_SYSMEM_BASE %s" % hexu(p.system_memory.base),
             "#define BJ_SYSMEM_SIZE 0x%xu" % p.system_memory.size,
             "#define BJ_OPTION_BYTES_BASE %s" % hexu(p.option_bytes.base),
-            "#define BJ_OPTION_BYTES_SIZE 0x%xu" % p.option_bytes.size,
+            "#define BJ_OPTION_BYTES_SIZE 0x%xu" % p.option_bytes.size]
+    # Option byte i with its complement in the half-word at base + 2 * i (F0, F1).
+    for i, name in enumerate(r["option_bytes"].get("bytes", [])):
+        out.append("#define BJ_OB_%s_ADDR %s" % (ident(name), hexu(p.option_bytes.base + 2 * i)))
+    if "rdp_level0" in r["option_bytes"]:
+        out.append("#define BJ_OB_RDP_LEVEL0 0x%02xu" % num(r["option_bytes"]["rdp_level0"]))
+    out += [
             # BJ_BOOTLOADER_ID and _ADDR exist only where AN2606 gives the part an ID byte.
             "#define BJ_HAS_BOOTLOADER_ID %d" % (p.bootloader_id is not None)]
     if p.bootloader_id is not None:

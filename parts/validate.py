@@ -35,7 +35,7 @@ SUBKEYS = {
     "sram": ({"base", "size"}, set()),
     "eeprom": ({"base", "size"}, set()),
     "system_memory": ({"base", "size"}, set()),
-    "option_bytes": ({"base", "size"}, set()),
+    "option_bytes": ({"base", "size"}, {"bytes", "rdp_level0"}),
     "clock": ({"reset_source", "reset_hz", "lsi_hz"}, set()),
     "backup": ({"registers", "width", "unlock"}, set()),
     "reset_flags": ({"register", "clear", "flags"}, set()),
@@ -288,6 +288,12 @@ def check_part_values(part, ip):
             errs.append("%s: boot0_gpio %r is not a pin name like PB8" % (where, boot["boot0_gpio"]))
         elif "GPIO" + boot["boot0_gpio"][1] not in part.get("peripherals", {}):
             errs.append("%s: boot0_gpio %s needs peripheral GPIO%s" % (where, boot["boot0_gpio"], boot["boot0_gpio"][1]))
+    ob = part.get("option_bytes") or {}
+    # F0/F1 style: option byte i and its complement form the half-word at base + 2 * i.
+    if "bytes" in ob and (not isinstance(ob["bytes"], list) or 2 * len(ob["bytes"]) > _num(ob.get("size", "0x0"))):
+        errs.append("%s: option_bytes bytes must be a list of names, two bytes each within size" % where)
+    if "rdp_level0" in ob and not _hex(ob["rdp_level0"]):
+        errs.append("%s: option_bytes rdp_level0 must be a lower-case hex string" % where)
     bl = part.get("bootloader", {})
     for u in bl.get("usarts", []):
         per = part.get("peripherals", {}).get(u.get("periph"))

@@ -195,3 +195,11 @@ def test_flash_sectors_are_hex_sizes(raw):
 
 def test_flash_sectors_that_tile_are_accepted(raw):
     assert broken(raw, lambda db: part(db, "stm32l011")["flash"].update(sectors=["0x2000", "0x2000"])) == []
+
+
+def test_core_needs_an_entry_under_cores(raw):
+    expect(raw, lambda db: db["cores"].pop("cortex-m0plus"), "has no entry under 'cores'")
+
+
+def test_option_byte_layout_must_fit(raw):
+    expect(raw, lambda db: part(db, "stm32f042")["option_bytes"]["bytes"].extend(["X"] * 5), "two bytes each within size")
