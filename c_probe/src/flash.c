@@ -108,3 +108,70 @@ bool bj_erase_page0(void)
 #endif
 	return MMIO32(BJ_FLASH_BASE) == BJ_FLASH_ERASED;
 }
+
+/* ------------------------------------------------------------------ option bytes (boot-sel) */
+
+#if defined(BJ_IP_FLASH_FLASH_F0) && defined(BJ_OB_USER_ADDR) && defined(FLASH_OBR_BOOT_SEL)
+/* RM0091 §4.1: option byte i and its complement form the half-word at BJ_OB_*_ADDR; FLASH_OBR
+ * holds the loaded USER byte from WDG_SW (its bit 0) up, Data0 and Data1 as fields, WRPR the
+ * four WRP bytes. */
+#define BJ_USER_SHIFT ((unsigned)__builtin_ctz(FLASH_OBR_WDG_SW))
+
+static void option_halfword(uint32_t addr, uint32_t byte)
+{
+	byte &= 0xffu;
+	*(volatile uint16_t *)(uintptr_t)addr = (uint16_t)(byte | (~byte & 0xffu) << 8);
+	for (unsigned n = BJ_POLL_LIMIT; n && (FLASH_SR & FLASH_SR_BSY); n--)
+		;
+}
+
+/* RM0091 §3.5.6: unlock FLASH_CR, then OPTKEYR (OPTWRE); erase the option bytes (OPTER, STRT);
+ * program every byte again (OPTPG) as loaded now, with USER's BOOT_SEL cleared and RDP at level 0
+ * (it is at level 0 already, or we refuse). */
+const char *bj_option_clear_boot_sel(void)
+{
+	uint32_t obr = FLASH_OBR;
+	if ((obr >> FLASH_OBR_RDPRT_SHIFT & FLASH_OBR_RDPRT_MASK) != FLASH_OBR_RDPRT_LEVEL0)
+		return "read protection is on: the probe does not rewrite the option bytes";
+	uint32_t user = obr >> BJ_USER_SHIFT & ~(FLASH_OBR_BOOT_SEL >> BJ_USER_SHIFT);
+	uint32_t wrpr = FLASH_WRPR;
+	if (FLASH_CR & FLASH_CR_LOCK) {
+		FLASH_KEYR = FLASH_KEYR_KEY1;
+		FLASH_KEYR = FLASH_KEYR_KEY2;
+	}
+	FLASH_OPTKEYR = FLASH_OPTKEYR_OPTKEY1;
+	FLASH_OPTKEYR = FLASH_OPTKEYR_OPTKEY2;
+	FLASH_CR |= FLASH_CR_OPTER;
+	FLASH_CR |= FLASH_CR_STRT;
+	for (unsigned n = BJ_POLL_LIMIT; n && (FLASH_SR & FLASH_SR_BSY); n--)
+		;
+	FLASH_CR &= ~FLASH_CR_OPTER;
+	FLASH_CR |= FLASH_CR_OPTPG;
+	option_halfword(BJ_OB_RDP_ADDR, BJ_OB_RDP_LEVEL0);
+	option_halfword(BJ_OB_USER_ADDR, user);
+	option_halfword(BJ_OB_DATA0_ADDR, obr >> FLASH_OBR_Data0_SHIFT & FLASH_OBR_Data0_MASK);
+	option_halfword(BJ_OB_DATA1_ADDR, obr >> FLASH_OBR_Data1_SHIFT & FLASH_OBR_Data1_MASK);
+	option_halfword(BJ_OB_WRP0_ADDR, wrpr);
+	option_halfword(BJ_OB_WRP1_ADDR, wrpr >> 8);
+	option_halfword(BJ_OB_WRP2_ADDR, wrpr >> 16);
+	option_halfword(BJ_OB_WRP3_ADDR, wrpr >> 24);
+	FLASH_SR = FLASH_SR_EOP;
+	FLASH_CR &= ~FLASH_CR_OPTPG;
+	return NULL;
+}
+
+bool bj_option_boot_sel(void)
+{
+	return FLASH_OBR & FLASH_OBR_BOOT_SEL;
+}
+
+/* OBL_LAUNCH loads the option bytes with a reset (OBLRSTF). */
+void bj_option_reload(void)
+{
+	FLASH_CR |= FLASH_CR_OBL_LAUNCH;
+	for (;;)
+		;
+}
+#elif defined(BJ_PART_PROFILE_EMPTY_CHECK_F04X)
+#error "c_probe/src/flash.c: no option-byte sequence for this F04x-profile part's FLASH variant"
+#endif

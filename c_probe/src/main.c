@@ -124,6 +124,8 @@ void bj_main(struct bj_record *r)
 {
 	bj_uart_init();
 	report(r);
+	bj_uart_flush();
+	bj_recipe_resume(r);
 	if (!take_mailbox(r) && BJ_PROBE_DEFAULT_RECIPE != BJ_RECIPE_NONE && r->f[BJ_REC_RECIPE] == BJ_RECIPE_NONE)
 		run(r, BJ_PROBE_DEFAULT_RECIPE, 0, 0);
 	say("ready", "? lists the commands");

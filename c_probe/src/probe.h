@@ -46,6 +46,11 @@ void bj_remap_system_memory(void);
 /* flash.c */
 bool bj_flash_can_erase(void);
 bool bj_erase_page0(void);
+/* F04x only (BJ_PART_PROFILE_EMPTY_CHECK_F04X): BOOT_SEL as loaded, clearing it in the option
+ * bytes (NULL, or why not), and the option reload that applies it through a reset. */
+bool bj_option_boot_sel(void);
+const char *bj_option_clear_boot_sel(void);
+__attribute__((noreturn)) void bj_option_reload(void);
 
 /* jump.c: the branch into the ROM. Break here in a debugger to see the state at the jump. */
 __attribute__((noreturn)) void bj_jump(uint32_t msp, uint32_t pc);
@@ -54,6 +59,8 @@ __attribute__((noreturn)) void bj_jump(uint32_t msp, uint32_t pc);
 /* Arms the record and runs the recipe; returns only to refuse it (the reason; step refused). */
 const char *bj_recipe_run(struct bj_record *r, unsigned recipe, unsigned options, unsigned param);
 __attribute__((noreturn)) void bj_reset_flag_branch(struct bj_record *r);
+/* After a reset a recipe caused on purpose (boot-sel's option reload): carry on; else return. */
+void bj_recipe_resume(struct bj_record *r);
 
 /* main.c */
 __attribute__((noreturn)) void bj_main(struct bj_record *r);

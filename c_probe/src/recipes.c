@@ -152,15 +152,31 @@ static const char *recipe_erase_page0(struct bj_record *r, unsigned param)
 	classic_jump(r, &(struct bj_plan){.target = BJ_TARGET_RESET_VECTOR});
 }
 
+/* F04x: with BOOT_SEL=0 the ROM honours nBOOT0 instead of the BOOT0 pin, and stays after a jump
+ * (AN2606's second condition). The new option bytes take effect through their reload, a reset;
+ * the reset handler finds the record at option-written and bj_recipe_resume jumps. */
 static const char *recipe_boot_sel(struct bj_record *r, unsigned param)
 {
-	(void)r;
 	(void)param;
 #if defined(BJ_PART_PROFILE_EMPTY_CHECK_F04X)
-	return "the F04x option-byte write is not implemented for this part's FLASH variant";
+	if (!bj_option_boot_sel())
+		classic_jump(r, &(struct bj_plan){.target = BJ_TARGET_RESET_VECTOR});
+	const char *why = bj_option_clear_boot_sel();
+	if (why)
+		return why;
+	bj_checkpoint(r, BJ_STEP_OPTION_WRITTEN);
+	bj_option_reload();
 #else
+	(void)r;
 	return "boot-sel is for parts whose ROM has the F04x empty check (BOOT_SEL option bit)";
 #endif
+}
+
+void bj_recipe_resume(struct bj_record *r)
+{
+	if (r->f[BJ_REC_RECIPE] == BJ_RECIPE_BOOT_SEL && r->f[BJ_REC_STEP] == BJ_STEP_OPTION_WRITTEN &&
+	    (r->f[BJ_REC_CAUSES] & BJ_CAUSE_OPTION_LOAD))
+		classic_jump(r, &(struct bj_plan){.target = BJ_TARGET_RESET_VECTOR});
 }
 
 static const char *recipe_g0_empty(struct bj_record *r, unsigned param)
