@@ -168,6 +168,7 @@ void chip_do_reset(struct chip *chip, enum chip_reset_kind kind)
 	chip->locked_up = false;
 	chip->lockup_reported = false;
 	chip->pend_check = false;
+	chip->masked_pending = false;
 	chip->state = CHIP_RUNNING;
 	chip->halt_reason = CHIP_HALT_NONE;
 	tb_reset(chip, now_ns);

@@ -135,6 +135,8 @@ struct chip {
 	bool halt_request;
 	bool stopped;           /* this run ends at the next instruction boundary */
 	bool pend_check;        /* a pending exception may be takeable: look before the next instruction */
+	bool masked_pending;    /* an enabled exception is pending but masked by PRIMASK/BASEPRI/... */
+	uint32_t mask_snapshot; /* the mask registers when that was found */
 	bool fault_taken;       /* the current instruction faulted: it does not retire */
 	bool lockup_reported;
 	bool locked_up;         /* lockup until the next reset (a debug halt can interrupt it) */

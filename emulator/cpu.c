@@ -105,7 +105,8 @@ void cpu_attention(struct chip *chip)
 		if (ev_insn < at)
 			at = ev_insn;
 	}
-	if (chip->halt_request || chip->pend_check || chip->dbg.fp_active || chip->dbg.watch_hit || chip->reset_pending)
+	if (chip->halt_request || chip->pend_check || chip->masked_pending || chip->dbg.fp_active || chip->dbg.watch_hit ||
+	    chip->reset_pending || chip->stopped)
 		at = 0;
 	chip->attention = at;
 }
@@ -120,6 +121,15 @@ void cpu_stop(struct chip *chip)
 void cpu_flush_code(struct chip *chip, uint32_t begin, uint32_t end)
 {
 	uc_ctl_remove_cache(chip->uc, begin, end);
+}
+
+/* The registers that mask exceptions, packed (a change means: look at the pending ones again). */
+static uint32_t mask_state(struct chip *chip)
+{
+	uint32_t v = cpu_reg(chip, UC_ARM_REG_PRIMASK);
+	if (chip->v7m)
+		v |= cpu_reg(chip, UC_ARM_REG_BASEPRI) << 8 | cpu_reg(chip, UC_ARM_REG_FAULTMASK) << 16;
+	return v;
 }
 
 /* Between two instructions: everything that must happen before the instruction at pc runs.
@@ -152,14 +162,21 @@ static bool insn_attention(struct chip *chip, uint32_t pc)
 		cpu_stop(chip);
 		return false;
 	}
+	if (!chip->pend_check && chip->masked_pending && mask_state(chip) != chip->mask_snapshot)
+		chip->pend_check = true; /* CPSIE, MSR PRIMASK/BASEPRI: the pending one may go now */
 	if (chip->pend_check) {
 		chip->pend_check = false;
 		unsigned exc = exc_pending_takeable(chip);
 		if (exc) {
+			chip->masked_pending = false;
 			exc_enter(chip, exc, pc);
 			cpu_attention(chip);
 			return false;
 		}
+		/* Something enabled is pending but masked: watch the mask registers, one read each
+		 * instruction, until they change. */
+		chip->masked_pending = exc_highest_pending(chip) != 0;
+		chip->mask_snapshot = mask_state(chip);
 	}
 	cpu_attention(chip);
 	return true;

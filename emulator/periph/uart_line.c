@@ -26,10 +26,13 @@ static uint8_t ring_pop(struct uart_ring *r)
 
 void uart_line_reset(struct uart_line *l)
 {
+	/* Bytes whose frame completed are on the wire (waiting for the pty only), and bytes from the
+	 * host are still in flight: a reset of the USART loses neither. */
 	uint32_t baud = l->line_baud;
-	struct uart_ring rx = l->rx; /* bytes in flight from the host stay queued */
+	struct uart_ring rx = l->rx, tx = l->tx;
 	memset(l, 0, sizeof(*l));
 	l->rx = rx;
+	l->tx = tx;
 	l->tc = true;
 	l->line_baud = baud ? baud : 115200;
 }

@@ -74,6 +74,10 @@ EMUTEST(exception_entry_return)
 	check_handler(t, &h, TAG_SVC | 11, 0xfffffffdu, true, "SVC that pends PendSV");
 	i = read_handler(chip, i, &h);
 	check_handler(t, &h, TAG_PENDSV | 14, 0xfffffffdu, false, "PendSV tail-chained after SVC");
-	check_thread(t, chip, i, 2, "after the tail-chained pair");
+	i = check_thread(t, chip, i, 2, "after the tail-chained pair");
+
+	CHECK_EQ(fw_value(chip, i), TAG_THREAD | 0xee, "IRQ0 pended under PRIMASK: not taken");
+	CHECK_EQ(fw_value(chip, i + 1), TAG_IRQ | 16, "CPSIE: the pending IRQ0 runs at once");
+	CHECK_EQ(fw_value(chip, i + 2), TAG_THREAD | 0xef, "Thread mode goes on after IRQ0");
 	chip_destroy(chip);
 }

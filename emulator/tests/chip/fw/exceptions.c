@@ -51,6 +51,13 @@ void handler_record(uint32_t tag, uint32_t exc_return, uint32_t *sp, uint32_t ip
 			       ".ltorg\n" ::"i"(tag));                                                   \
 	}
 
+void irq_handler(void)
+{
+	uint32_t ipsr;
+	__asm volatile("mrs %0, ipsr" : "=r"(ipsr));
+	fw_record(TAG_IRQ | ipsr);
+}
+
 RECORDING_HANDLER(svc_handler, TAG_SVC)
 RECORDING_HANDLER(pendsv_handler, TAG_PENDSV)
 
@@ -103,5 +110,13 @@ int main(void)
 	thread_record();
 
 	__asm volatile("movs r0, #0\nmsr control, r0\nisb" ::: "r0", "memory");
+
+	/* IRQ0 pending and enabled under PRIMASK: taken right after CPSIE unmasks it. */
+	__asm volatile("cpsid i");
+	NVIC_ISER = 1;
+	NVIC_ISPR = 1;
+	fw_record(TAG_THREAD | 0xee);
+	__asm volatile("cpsie i");
+	fw_record(TAG_THREAD | 0xef);
 	return 0;
 }

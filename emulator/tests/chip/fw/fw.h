@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #define FW_DONE 0x600dd0e5u
-#define FW_N_VALUES 64
+#define FW_N_VALUES 96
 
 struct fw_results {
 	uint32_t mailbox;  /* scenario, written by the host */

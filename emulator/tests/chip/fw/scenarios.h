@@ -27,5 +27,6 @@ enum reset_scenario {
 #define TAG_SVC 0x5c000000u
 #define TAG_PENDSV 0x5e000000u
 #define TAG_THREAD 0x7d000000u
+#define TAG_IRQ 0x1e000000u
 
 #endif
