@@ -35,6 +35,7 @@
 #define SCR_SLEEPONEXIT (1u << 1)
 #define DEMCR_VC_HARDERR (1u << 10)
 #define DFSR_VCATCH (1u << 3)
+#define DHCSR_C_MASKINTS (1u << 3)
 
 static unsigned n_exceptions(const struct chip *chip)
 {
@@ -120,6 +121,10 @@ unsigned exc_highest_pending(const struct chip *chip)
 unsigned exc_pending_takeable(struct chip *chip)
 {
 	unsigned e = exc_highest_pending(chip);
+	/* DHCSR.C_MASKINTS with halting debug on masks PendSV, SysTick and the external interrupts
+	 * (DDI0419 §C1.6.3), as a debugger asks while it steps or runs an algorithm. */
+	if (e >= EXC_PENDSV && debug_halting_enabled(chip) && (chip->dbg.dhcsr & DHCSR_C_MASKINTS))
+		return 0;
 	if (e && exc_priority(chip, e) < exc_execution_priority(chip))
 		return e;
 	return 0;

@@ -8,6 +8,7 @@
 #include "periph.h"
 
 #define MODER_OUTPUT 1u
+#define MODER_ANALOG 3u
 #define PUPDR_PULL_UP 1u
 
 /* The pin of this port that is BOOT0, or -1 ("PB8" on port GPIOB gives 8). */
@@ -34,8 +35,8 @@ static uint32_t reg_read(struct periph *p, uint32_t off)
 		bool level;
 		if (mode == MODER_OUTPUT)
 			level = odr & (1u << pin);
-		else if ((int)pin == boot0 && mode == 0)
-			level = p->chip->boot0;
+		else if ((int)pin == boot0 && mode != MODER_ANALOG)
+			level = p->chip->boot0; /* input and alternate-function pins sample the pin (PA14 on G0 is SWCLK) */
 		else
 			level = mode == 0 && pull == PUPDR_PULL_UP;
 		idr |= (uint32_t)level << pin;
