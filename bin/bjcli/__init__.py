@@ -45,12 +45,17 @@ def build_parser():
 
 
 def main(argv):
+    from . import procs
     args = build_parser().parse_args(argv)
+    procs.install_signal_handlers()
     try:
         return args.run(args) or 0
     except CliError as e:
-        print("bootjump %s: %s" % (args.command, e), file=sys.stderr)
+        # One line, whatever the message quoted (a multi-line error from another component).
+        print("bootjump %s: %s" % (args.command, " ".join(str(e).split())), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("bootjump %s: interrupted" % args.command, file=sys.stderr)
         return 130
+    finally:
+        procs.stop_all()

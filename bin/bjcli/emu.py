@@ -9,9 +9,11 @@ stopped whatever happened" is written once:
 import json
 import os
 import select
-import signal
 import subprocess
+import tempfile
 import time
+
+from . import procs
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXECUTABLE = os.path.join(ROOT, "build", "bin", "bootjump-emu")
@@ -48,6 +50,7 @@ class Emulator:
         self.proc = None
         self.ready = None
         self.stderr_path = None
+        self._own_stderr = False
 
     @property
     def pid(self):
@@ -68,14 +71,16 @@ class Emulator:
     def start(self, timeout=10.0, stderr_path=None):
         if not os.path.exists(self.executable):
             raise EmulatorError("%s not found: run `make` first" % os.path.relpath(self.executable))
-        # stderr goes to a file, not a pipe: a chatty emulator must never block on a full pipe.
-        self.stderr_path = stderr_path or os.devnull
-        err = open(self.stderr_path, "wb") if stderr_path else subprocess.DEVNULL
-        try:
-            self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL)
-        finally:
-            if stderr_path:
-                err.close()
+        # stderr goes to a file, not a pipe: a chatty emulator must never block on a full pipe. Without
+        # a path from the caller it is a temporary file, so a failure can still quote the reason.
+        self._own_stderr = stderr_path is None
+        if self._own_stderr:
+            fd, stderr_path = tempfile.mkstemp(prefix="bootjump-emu-", suffix=".stderr")
+            os.close(fd)
+        self.stderr_path = stderr_path
+        with open(stderr_path, "wb") as err:
+            self.proc = procs.started(subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=err,
+                                                       stdin=subprocess.DEVNULL))
         deadline = time.monotonic() + timeout
         line = b""
         while not line.endswith(b"\n"):
@@ -88,10 +93,10 @@ class Emulator:
                 continue
             chunk = os.read(self.proc.stdout.fileno(), 4096)
             if not chunk:
-                code = self.proc.wait()
-                self.proc = None
-                raise EmulatorError("bootjump-emu exited with status %d before it was ready: %s"
-                                    % (code, self._stderr_tail()))
+                self.proc.wait()
+                why = self._stderr_tail()
+                code = self.stop()
+                raise EmulatorError("bootjump-emu exited with status %d before it was ready: %s" % (code, why))
             line += chunk
         try:
             self.ready = json.loads(line.split(b"\n", 1)[0])
@@ -101,7 +106,7 @@ class Emulator:
         return self
 
     def _stderr_tail(self):
-        if not self.stderr_path or self.stderr_path == os.devnull:
+        if not self.stderr_path or not os.path.exists(self.stderr_path):
             return "(stderr not captured)"
         with open(self.stderr_path, "rb") as f:
             lines = f.read().decode(errors="replace").strip().splitlines()
@@ -112,15 +117,12 @@ class Emulator:
         proc, self.proc = self.proc, None
         if proc is None:
             return None
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(grace)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        code = procs.stop(proc, grace)
         proc.stdout.close()
-        return proc.returncode
+        if self._own_stderr:
+            os.unlink(self.stderr_path)
+            self._own_stderr = False
+        return code
 
     def __enter__(self):
         return self.start() if self.proc is None else self

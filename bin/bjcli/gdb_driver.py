@@ -1,0 +1,286 @@
+"""Runs INSIDE gdb-multiarch (`-x bin/bjcli/gdb_driver.py`), never imported by the CLI: it drives
+one traced jump and writes what happened as JSON for bin/bootjump (bjcli/gdbrun.py).
+
+gdb/bootjump.py is sourced on GDB's command line before this script (sourced from here, its
+__file__ would name this script). The plan comes as a JSON file named by $BOOTJUMP_PLAN (fields:
+bjcli/gdbrun.py). Steps:
+connect; load the firmware and reset (targets bootjump did not start with it); arm the probe's
+mailbox; run to the jump; `bootjump trace` (gdb/); then watch what the probe records next; leave
+the chip running or halted. Every failure ends the run with one sentence in the result, never a
+traceback: GDB's batch mode would carry on with the next command after an error, which is why the
+sequence is Python and not a list of -ex commands.
+"""
+import json
+import os
+import re
+import signal
+import threading
+import time
+
+import gdb
+
+PLAN = json.load(open(os.environ["BOOTJUMP_PLAN"]))
+result = {"status": "error", "error": None, "stopped_at": None, "trace_error": None, "after": None,
+          "refused": None, "stuck": None}
+
+
+class Failure(Exception):
+    """Ends the run; the message is the one line the user sees."""
+
+
+def save():
+    tmp = PLAN["result"] + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(result, f)
+    os.replace(tmp, PLAN["result"])
+
+
+def say(text):
+    """A progress line bin/bootjump shows (it reads GDB's stdout as it comes)."""
+    gdb.write("bootjump-run: %s\n" % text)
+    gdb.flush()
+
+
+def run(command):
+    return gdb.execute(command, to_string=True)
+
+
+def continue_for(seconds):
+    """continue, interrupted after `seconds` as Ctrl-C would (the timer sends GDB SIGINT). Where
+    the target stopped says why: a timer that fires just as a breakpoint hits must not hide it."""
+    expired = threading.Event()
+
+    def interrupt():
+        expired.set()
+        os.kill(os.getpid(), signal.SIGINT)
+
+    timer = threading.Timer(seconds, interrupt)
+    timer.start()
+    try:
+        run("continue")
+    except KeyboardInterrupt:
+        pass
+    except gdb.error as e:
+        if not expired.is_set():
+            raise Failure("the target stopped answering while running: %s" % e) from None
+    finally:
+        timer.cancel()
+        timer.join()
+    if expired.is_set():
+        # A SIGINT that arrived after the stop leaves GDB's quit flag set: take it here.
+        try:
+            run("echo")
+        except (KeyboardInterrupt, gdb.error):
+            pass
+
+
+def pc():
+    return int(gdb.parse_and_eval("$pc")) & ~1
+
+
+def symbol(name):
+    return int(gdb.parse_and_eval("(unsigned int)&%s" % name)) & ~1
+
+
+def hbreak(addr, condition=None):
+    bp = gdb.Breakpoint("*0x%x" % addr, type=gdb.BP_HARDWARE_BREAKPOINT, internal=True)
+    if condition:
+        bp.condition = condition
+    return bp
+
+
+_internal = []
+
+
+def delete_breakpoints():
+    for bp in _internal:
+        if bp.is_valid():
+            bp.delete()
+    _internal.clear()
+
+
+def read_memory(addr, size):
+    return gdb.selected_inferior().read_memory(addr, size).tobytes()
+
+
+def probe_record():
+    """The probe's record (c_probe.record.read), as facts; None when unreadable."""
+    import parts
+    from c_probe import record
+    try:
+        found = record.read(parts.lookup(PLAN["part"]), read_memory)
+    except (gdb.error, gdb.MemoryError, record.RecordError):
+        return None
+    values = found["record"]
+    if values.get("magic") != record.load().magic:
+        return None
+    return dict(record.facts(values))
+
+
+def connect():
+    run("set pagination off")
+    run("set confirm off")
+    run("set tcp auto-retry off")
+    run("set tcp connect-timeout 5")
+    run("set remotetimeout %d" % PLAN["remote_timeout"])
+    if PLAN["elf"]:
+        run("file %s" % PLAN["elf"])
+    try:
+        run("target extended-remote %s" % PLAN["connect"])
+    except gdb.error as e:
+        raise Failure("cannot connect to the GDB server at %s: %s" % (PLAN["connect"], str(e).rstrip("."))) from None
+
+
+def load_and_reset():
+    """Program the firmware and start it from reset, halted (targets bootjump did not start
+    with the firmware already in flash: OpenOCD, a GDB server started by hand)."""
+    try:
+        run("monitor reset halt")
+        say("loading %s" % os.path.basename(PLAN["elf"]))
+        run("load")
+        run("monitor reset halt")
+    except gdb.error as e:
+        raise Failure("cannot load %s onto the target: %s" % (PLAN["elf"], e)) from None
+
+
+def arm_mailbox():
+    box = PLAN["mailbox"]
+    gdb.selected_inferior().write_memory(box["addr"], bytes.fromhex(box["data"]))
+
+
+def run_to_jump():
+    """Continue until the probe jumps, resets on purpose, or refuses the recipe. Returns the
+    `bootjump trace` arguments that fit where it stopped, or None when it refused or never got
+    to the jump within the timeout (result "refused" or "stuck" says which)."""
+    p = PLAN["probe"]
+    points = {symbol(p["jump"]): "jump", symbol(p["reset"]): "reset"}
+    for addr in points:
+        _internal.append(hbreak(addr))
+    # The probe's one refusal path writes the `refused` checkpoint (c_probe/src/recipes.c,
+    # bj_recipe_run): the step is bj_checkpoint's second argument, r1 (AAPCS).
+    refusal = symbol(p["checkpoint"])
+    _internal.append(hbreak(refusal, "$r1 == %d" % p["refused_step"]))
+    say("running the probe to its jump")
+    continue_for(PLAN["jump_timeout"])
+    where = pc()
+    delete_breakpoints()
+    if where == refusal:
+        result["refused"] = refusal_reason()
+        return None
+    kind = points.get(where)
+    if kind is None:
+        result["stuck"] = stuck(where)
+        return None
+    result["stopped_at"] = p[kind]
+    if kind == "jump":
+        return ["--from", "here"]
+    rec = probe_record() or {}
+    if rec.get("step") == p["reset_requested"]:
+        # The recipe resets on purpose (reset-flag, g0-empty): trace through the reset to what
+        # the ROM does after it.
+        return ["--from", "here", "--until", "user-flash,idle,fault"]
+    return ["--from", "here"]
+
+
+def stuck(where):
+    """The jump never came within the timeout: where the core is (an exception taken with the
+    ROM's vectors after the remap, a loop) and the probe's last checkpoint."""
+    import parts
+    ipsr = int(gdb.parse_and_eval("$xpsr")) & 0x1FF
+    return {"pc": "0x%08x" % where, "ipsr": ipsr, "region": parts.lookup(PLAN["part"]).region_of(where),
+            "record": probe_record()}
+
+
+def refusal_reason():
+    """The probe's reason: bj_recipe_run returns it (finish twice: bj_checkpoint, then
+    bj_recipe_run, leaves it in r0)."""
+    try:
+        run("finish")
+        run("finish")
+        return gdb.parse_and_eval("(const char *)$r0").string()
+    except (gdb.error, gdb.MemoryError, UnicodeDecodeError):
+        return "refused by the probe (its reason could not be read)"
+
+
+def trace(args):
+    t = PLAN["trace"]
+    command = ["bootjump", "trace", "--out", t["out"], "--max-steps", str(t["max_steps"]),
+               "--part", PLAN["part"]] + args
+    if args[1] == "rom-entry":
+        command += ["--timeout", "%g" % PLAN["jump_timeout"]]
+    try:
+        # Not to_string: the tracer's progress lines reach bin/bootjump as they are printed.
+        gdb.execute(" ".join(command))
+    except gdb.error as e:
+        result["trace_error"] = str(e)
+
+
+def emulated_ms():
+    """bootjump-emu's emulated time (`monitor info`), or None on other targets."""
+    try:
+        found = re.search(r"([0-9.]+) ms", run("monitor info"))
+    except gdb.error:
+        return None
+    return float(found.group(1)) if found else None
+
+
+def watch():
+    """After the trace, let the chip run until the probe starts again (the ROM returned to it,
+    or a reset: watchdog, software) or for `ms` of the target's time, then read its record."""
+    w = PLAN["watch"]
+    delete_breakpoints()
+    _internal.append(hbreak(symbol(PLAN["probe"]["main"])))
+    start_ms = emulated_ms()
+    deadline = time.monotonic() + w["wall_limit"]
+    elapsed = 0.0
+    came_back = False
+    main = symbol(PLAN["probe"]["main"])
+    while not came_back and elapsed < w["ms"] and time.monotonic() < deadline:
+        chunk = 0.1 if start_ms is not None else w["ms"] / 1000.0
+        t0 = time.monotonic()
+        continue_for(chunk)
+        came_back = pc() == main
+        now = emulated_ms() if start_ms is not None else None
+        elapsed = now - start_ms if now is not None else elapsed + (time.monotonic() - t0) * 1000.0
+    delete_breakpoints()
+    after = {"elapsed_ms": round(elapsed, 3), "probe_ran": came_back,
+             "clock": "emulated" if start_ms is not None else "wall"}
+    if came_back:
+        after["record"] = probe_record()
+    result["after"] = after
+
+
+def main():
+    connect()
+    if PLAN["load"]:
+        load_and_reset()
+    if PLAN["mailbox"]:
+        arm_mailbox()
+    args = run_to_jump() if PLAN["probe"] else ["--from", "rom-entry"]
+    if args is None:
+        result["status"] = "refused" if result["refused"] else "stuck"
+        return
+    say("tracing")
+    trace(args)
+    result["status"] = "traced"
+    if PLAN["watch"] and PLAN["probe"] and not result["trace_error"]:
+        say("watching what the probe records next")
+        watch()
+
+
+try:
+    main()
+except Failure as e:
+    result["error"] = str(e)
+except KeyboardInterrupt:
+    result["error"] = "interrupted"
+except gdb.error as e:
+    result["error"] = "GDB: %s" % e
+finally:
+    save()
+    try:
+        delete_breakpoints()
+        if PLAN["leave_running"]:
+            run("detach")
+    except gdb.error:
+        pass

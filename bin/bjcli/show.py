@@ -1,0 +1,69 @@
+"""The words bootjump prints about a traced jump: reports' verdict (headline, then how control
+left the ROM and what decided it), what the probe recorded afterwards, and the file paths."""
+import os
+import textwrap
+
+from reports.text import plain
+
+WATCHDOG_CAUSES = ("independent_watchdog", "window_watchdog")
+
+
+def came_back(after):
+    """How the probe started again after the trace, from its own record: (entry, causes) with
+    entry "branch" or "reset", or None when it did not run again while watched."""
+    if not after or not after.get("probe_ran") or not after.get("record"):
+        return None
+    entry = after["record"].get("entry", "")
+    if entry == "branch":
+        return "branch", []
+    kind, _, causes = entry.partition(" ")
+    return kind, [c for c in causes.split(",") if c]
+
+
+def after_sentence(after):
+    if not after:
+        return None
+    how = came_back(after)
+    span = "%g ms of %s time" % (after["elapsed_ms"], "emulated" if after["clock"] == "emulated" else "wall-clock")
+    if how is None:
+        return "Afterwards the probe did not run again within %s: the chip stayed where the trace left it." % span
+    rec = after["record"]
+    if how[0] == "branch":
+        return "Afterwards the probe started again by a branch (its record: %s, step %s)." % (rec["outcome"], rec["step"])
+    return "Afterwards the probe started again after a reset (%s), within %s (its record: %s)." % (
+        ", ".join(how[1]) or "cause not recorded", span, rec["outcome"])
+
+
+def stuck_sentence(out):
+    """Why there is no trace: the probe did not reach its jump within the timeout."""
+    from reports.exits import exception_name
+    s = out.stuck
+    where = "at %s (%s)" % (s["pc"], s["region"])
+    if s["ipsr"]:
+        where = "in exception %d (%s) %s" % (s["ipsr"], exception_name(s["ipsr"]), where)
+    rec = s.get("record") or {}
+    return ("The probe never reached its jump: the core was %s when the timeout stopped it; the "
+            "probe's last checkpoint was %s." % (where, rec.get("step", "unreadable")))
+
+
+def wrap(text, indent="  ", width=100):
+    return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent,
+                         break_on_hyphens=False, break_long_words=False)
+
+
+def verdict(out):
+    """The verdict block for one traced jump, as lines."""
+    v = out.verdict
+    # Markdown code marks mean nothing on a terminal.
+    lines = [v.headline, wrap(plain(v.how).replace("`", ""))]
+    sentence = after_sentence(out.after)
+    if sentence:
+        lines.append(wrap(sentence))
+    if out.trace_error:
+        lines.append(wrap("The tracer stopped early: %s" % out.trace_error))
+    return lines
+
+
+def paths(out, cwd=None):
+    rel = (lambda p: os.path.relpath(p, cwd)) if cwd else (lambda p: p)
+    return ["trace:  %s" % rel(out.trace), "report: %s" % rel(out.md), "        %s" % rel(out.html)]

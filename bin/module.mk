@@ -1,0 +1,28 @@
+# bin/: the bootjump command line (bin/bootjump, bin/bjcli/) and the cross-component tests in
+# tests/ (the demo flow, the matrix, the CLI's targets and errors). `make demo` is defined here.
+CLI_PY := bin/bootjump $(wildcard bin/bjcli/*.py bin/bjcli/commands/*.py)
+# What the demo runs: the emulator, the ROM model and the probe for the two parts, the AN3155 checker.
+DEMO_DEPS := $(BIN)/bootjump-emu $(BIN)/bootjump-usart \
+	$(foreach p,stm32l011 stm32l031,$(BUILD)/rom/$(p).bin $(BUILD)/c_probe/$(p)/probe.elf)
+# The matrix runs every part the database has, so it needs everything `make` builds (`all`: ALL is
+# not complete yet when this file is read).
+
+.PHONY: test-cli test-demo test-matrix bench-matrix
+
+demo: $(DEMO_DEPS)
+	@bin/bootjump demo
+
+test-cli: $(DEMO_DEPS)
+	$(PYTEST) tests/test_cli.py
+
+test-demo: $(DEMO_DEPS)
+	$(PYTEST) tests/test_demo.py
+
+test-matrix: all
+	$(PYTEST) tests/test_matrix.py
+
+bench-matrix: all
+	$(PYTHON) tests/bench_matrix.py
+
+TESTS += test-cli test-demo test-matrix
+BENCHES += bench-matrix
