@@ -340,8 +340,10 @@ void exc_return(struct chip *chip, uint32_t exc_return)
 		chip->nvic.pending[exc] = true;
 	chip_log_event(chip, "\"event\": \"exception-return\", \"number\": %u, \"pc\": \"0x%08x\"", exc, exc_return);
 
-	/* Tail-chaining: a pending exception that may run now is entered on the same frame. */
-	unsigned next = exc_pending_takeable(chip);
+	/* Tail-chaining: a pending exception that may run now is entered on the same frame. Under
+	 * the exception catch the return completes instead, and the next step stops before the
+	 * pending exception is entered. */
+	unsigned next = chip->exception_catch && chip->stepping ? 0 : exc_pending_takeable(chip);
 	if (next) {
 		s.xpsr = (s.xpsr & ~XPSR_IPSR_MASK) | next;
 		cpu_sys_set(chip, &s);
