@@ -137,8 +137,9 @@ bj::cmd bj::thumb::plan32 {hw1 hw2 pc regs} {halfword1 halfword2 pc regs} \
 		if {$size == 3 || (($hw1 >> 8) & 1 && !$load)} {
 			return {}  ;# UNDEFINED: the core faults, no access
 		}
-		if {$load && $rt == 15 && $size < 2} {
-			return {}  ;# PLD, PLI: hints the core does not wait for
+		if {$load && $rt == 15 && $size < 2 && ($rn == 15 || (($hw1 >> 7) & 1) ||
+		    (($hw2 >> 6) & 0x3f) == 0 || (($hw2 >> 8) & 0xf) == 0xc)} {
+			return {}  ;# PLD, PLI and the unallocated hints (A5.3.7, A5.3.8): the core does not wait for them
 		}
 		if {$rn == 15} {
 			set off [expr {$hw2 & 0xfff}]
@@ -200,6 +201,8 @@ bj::cmd bj::thumb::plan32 {hw1 hw2 pc regs} {halfword1 halfword2 pc regs} \
 		# LDM/STM (A5.3.5): op hw1[8:7] = 01 increment after, 10 decrement before.
 		set op [expr {($hw1 >> 7) & 3}]
 		set load [expr {($hw1 >> 4) & 1}]
+		# Rn = PC is UNPREDICTABLE here: the register's value is taken as it is.
+		set base [dict get $regs [bj::thumb::reg $rn]]
 		if {$op == 1} {
 			return [bj::thumb::multiple $load $base $hw2]
 		}
@@ -228,26 +231,31 @@ bj::cmd bj::thumb::plan {bytes pc regs} {byte_list pc regs} \
 }
 
 bj::cmd bj::thumb::writes_pc {bytes} {byte_list} \
-	{true when the instruction can put something other than the next address into the PC (branches, loads and moves to the PC)} {
+	{true when the instruction can put something other than the next address into the PC (branches, moves and loads to the PC)} {
+	# A load into the PC (POP, LDR, LDM, LDRD) is the planned access whose value comes from memory.
+	set regs [dict create xpsr 0x01000000]
+	foreach r $::bj::thumb::names {
+		dict set regs $r 0
+	}
+	foreach a [bj::thumb::plan $bytes 0 $regs] {
+		if {[dict get $a src] eq "mem"} {
+			return 1
+		}
+	}
 	lassign $bytes b0 b1 b2 b3
 	set hw [expr {$b0 | ($b1 << 8)}]
 	if {[llength $bytes] == 2} {
-		# B<cond> (0xde and 0xdf are UDF and SVC), B, BX/BLX, POP {..., PC}, CBZ/CBNZ
+		# B<cond> (0xde and 0xdf are UDF and SVC), B, BX/BLX, CBZ/CBNZ
 		if {(($hw & 0xf000) == 0xd000 && ($hw & 0x0e00) != 0x0e00) || ($hw & 0xf800) == 0xe000 ||
-		    ($hw & 0xff00) == 0x4700 || ($hw & 0xff00) == 0xbd00 || ($hw & 0xf500) == 0xb100} {
+		    ($hw & 0xff00) == 0x4700 || ($hw & 0xf500) == 0xb100} {
 			return 1
 		}
 		# ADD or MOV (high registers) with the PC as destination (Rd = D:Rdn)
 		return [expr {($hw & 0xfd00) == 0x4400 && ((($hw >> 4) & 8) | ($hw & 7)) == 15}]
 	}
 	set hw2 [expr {$b2 | ($b3 << 8)}]
-	# B.W, BL (hw2[14] or hw2[12] set), B<cond>.W (a condition other than 0b111x)
-	if {($hw & 0xf800) == 0xf000 && ($hw2 & 0x8000) && (($hw2 & 0x5000) || ($hw & 0x0380) != 0x0380)} {
-		return 1
-	}
-	# LDR.W PC; LDM/POP.W with the PC in the list; TBB/TBH
-	return [expr {(($hw & 0xfe00) == 0xf800 && ($hw & 0x10) && ($hw2 >> 12) == 15 && (($hw >> 5) & 3) == 2) ||
-		(($hw & 0xfe50) == 0xe810 && ($hw2 & 0x8000)) ||
+	# B.W, BL (hw2[14] or hw2[12] set), B<cond>.W (a condition other than 0b111x); TBB, TBH
+	return [expr {(($hw & 0xf800) == 0xf000 && ($hw2 & 0x8000) && (($hw2 & 0x5000) || ($hw & 0x0380) != 0x0380)) ||
 		(($hw & 0xfff0) == 0xe8d0 && ($hw2 & 0xffe0) == 0xf000)}]
 }
 
