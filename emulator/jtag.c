@@ -154,7 +154,9 @@ static void read_client(struct jtag *jtag)
 
 void jtag_service(struct jtag *jtag, const struct pollfd *fds, int n)
 {
-	for (int i = 0; i < n; i++) {
+	/* The client first: a client that just hung up is gone before a new one is accepted, so a
+	 * quick reconnect (a port check, then OpenOCD) is not refused as a second connection. */
+	for (int i = n - 1; i >= 0; i--) {
 		if (!fds[i].revents)
 			continue;
 		if (fds[i].fd == jtag->listen_fd)

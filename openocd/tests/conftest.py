@@ -71,3 +71,25 @@ def gdb(commands, port, elf=None, timeout=300):
         args += ["-ex", c]
     done = subprocess.run(args, capture_output=True, text=True, timeout=timeout, cwd=ROOT, stdin=subprocess.DEVNULL)
     return done.stdout, done.stderr
+
+
+def tcl_words(line):
+    """A TCL list as Python: words as strings, braced sublists as lists (one level per brace)."""
+    out, stack, word = [], [], ""
+    cur = out
+    for ch in line:
+        if ch == "{":
+            stack.append(cur)
+            cur.append([])
+            cur = cur[-1]
+        elif ch == "}" or ch in " \n":
+            if word:
+                cur.append(word)
+                word = ""
+            if ch == "}":
+                cur = stack.pop()
+        else:
+            word += ch
+    if word:
+        cur.append(word)
+    return out

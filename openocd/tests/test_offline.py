@@ -16,7 +16,7 @@ from c_probe import record
 from bjgdb.lib import accesses, stops
 from bjgdb.lib.decode import Decoder, DecodeError, thumb_size
 
-from conftest import ROOT, run_tcl
+from conftest import ROOT, run_tcl, tcl_words
 
 DB = parts.load()
 REGS = ["r%d" % n for n in range(13)] + ["sp", "lr"]
@@ -158,31 +158,6 @@ close $f
             raise AssertionError("no text for %s (%s)" % (code.hex(), insn.text))
         compared += 1
     assert compared > 50000
-
-
-def tcl_words(line):
-    """A TCL list of words and nested lists, as Python lists of strings."""
-    out, stack, word, depth = [], [], "", 0
-    cur = out
-    for ch in line:
-        if ch == "{":
-            stack.append(cur)
-            cur.append([])
-            cur = cur[-1]
-        elif ch == "}":
-            if word:
-                cur.append(word)
-                word = ""
-            cur = stack.pop()
-        elif ch == " ":
-            if word:
-                cur.append(word)
-                word = ""
-        else:
-            word += ch
-    if word:
-        cur.append(word)
-    return out
 
 
 def test_it_block_skips_accesses(scratch):
