@@ -73,8 +73,8 @@ class Uart:
                 return out
 
     def report(self):
-        """The next boot report, as a dict of facts (part: ... up to ready:)."""
-        lines = self.until("part:")[-1:] + self.until("ready:")
+        """The next boot report, as a dict of facts (part: ... up to outcome:)."""
+        lines = self.until("part:")[-1:] + self.until("outcome:")
         return dict(line.split(": ", 1) for line in lines if ": " in line)
 
     def send(self, data):
@@ -176,6 +176,7 @@ def test_l011_classic_comes_back_by_branch(scratch):
             assert first["entry"].startswith("reset") and "power_on" in first["entry"]
             assert first["outcome"] == "idle"
             uart.send(b"c")
+            assert uart.until("run:")[-1] == "run: classic"
             back = uart.report()
         finally:
             uart.close()
@@ -223,6 +224,7 @@ def test_l011_reset_flag_one_software_reset_then_back(scratch):
         try:
             uart.report()
             uart.send(b"r")
+            assert uart.until("run:")[-1] == "run: reset-flag"
             back = uart.report()
         finally:
             uart.close()
@@ -303,6 +305,7 @@ def test_l011_erase_page0_then_the_bootloader_answers(scratch):
             uart.send(b"!")
             uart.until("options:")
             uart.send(b"e")
+            assert uart.until("run:")[-1] == "run: erase-page0"
             assert uart.no_report_for(1.0), "the probe came back: %r" % uart.lines[-5:]
             uart.send(b"\x7f")
             assert uart.read_bytes(1) == b"\x79", "no ACK to 0x7F from the bootloader"
@@ -317,8 +320,6 @@ def test_l011_erase_page0_then_the_bootloader_answers(scratch):
     assert in_rom("stm32l011", seen["pc"]), "PC 0x%08x is not in the ROM" % seen["pc"]
 
 
-@pytest.mark.xfail(strict=True, reason="bootjump-emu drops bytes already sent but not yet handed to the pty when the "
-                   "USART is reset (emulator/periph/uart_line.c uart_line_reset() clears the tx ring)")
 def test_run_line_leaves_before_the_de_init(scratch):
     """The probe waits for TC after `run: <recipe>`: the line is on the wire before the de-init
     resets the USART, so it reaches the pty."""
@@ -328,7 +329,7 @@ def test_run_line_leaves_before_the_de_init(scratch):
         try:
             uart.report()
             uart.send(b"c")
-            assert uart.line() == "run: classic"
+            assert uart.until("run:")[-1] == "run: classic"
         finally:
             uart.close()
     finally:
@@ -352,15 +353,14 @@ def test_mailbox_written_by_a_debugger_selects_the_recipe(scratch):
         assert r.returncode == 0, r.stderr
         uart = Uart(emu.uart("usart2"))
         try:
-            # The power-on report comes first where the UART keeps it (bootjump-emu currently loses
-            # it with the USART reset of the de-init, see test_run_line_leaves_before_the_de_init).
+            first = uart.report()
+            assert uart.until("run:")[-1] == "run: classic"
             back = uart.report()
-            if back["outcome"] == "idle":
-                back = uart.report()
         finally:
             uart.close()
     finally:
         emu.stop()
+    assert first["outcome"] == "idle", first
     assert (back["recipe"], back["step"], back["outcome"]) == ("classic", "jump", "returned-by-branch"), back
     assert back["boots"] == "2" and back["returns"] == "1", back
 
@@ -371,10 +371,7 @@ def test_mailbox_written_by_a_debugger_selects_the_recipe(scratch):
 # the moment interrupts go back on, so those two stop before irq-on.
 @pytest.mark.parametrize("letter, name, last_step", [
     ("n", "naive", "jump"), ("w", "wrong-address", "jump"), ("t", "no-thumb", "jump"),
-    ("s", "systick-running", "remapped"),
-    pytest.param("i", "irq-pending", "irq-pended", marks=pytest.mark.xfail(
-        strict=True, reason="bootjump-emu does not take an enabled, pending IRQ when CPSIE unmasks it: the ROM runs "
-        "with ICSR.VECTPENDING set until a debugger halts the chip")),
+    ("s", "systick-running", "remapped"), ("i", "irq-pending", "irq-pended"),
     ("p", "primask-set", "jump"), ("u", "psp-unprivileged", "jump"),
 ])
 def test_mistake_stops_where_the_record_says(scratch, letter, name, last_step):
