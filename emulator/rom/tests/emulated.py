@@ -7,9 +7,7 @@ import re
 import select
 import subprocess
 import sys
-import termios
 import time
-import tty
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
@@ -51,12 +49,12 @@ class Part:
 
 
 def build_firmware(part, out_dir, role, jump=False, erase_page0=False, bad_sp=False, drive_boot0=False,
-                   origin=None):
+                   repeat=False, origin=None):
     """Compile firmware/fw.c for the part; returns (load address, image bytes)."""
-    out_dir = pathlib.Path(out_dir)
+    out_dir = pathlib.Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    tag = "%s-j%d-e%d-b%d-d%d-%s" % (role, jump, erase_page0, bad_sp, drive_boot0,
-                                    "%x" % origin if origin else "base")
+    tag = "%s-j%d-e%d-b%d-d%d-r%d-%s" % (role, jump, erase_page0, bad_sp, drive_boot0, repeat,
+                                        "%x" % origin if origin else "base")
     elf = out_dir / (tag + ".elf")
     binary = out_dir / (tag + ".bin")
     # The ROM model's own drivers: drivers.h compiles only the ones this part's blocks use.
@@ -64,7 +62,8 @@ def build_firmware(part, out_dir, role, jump=False, erase_page0=False, bad_sp=Fa
     args = [ARM_CC, "-mcpu=" + part.mcpu, "-mthumb", "-std=c11", "-Os", "-Wall", "-Wextra", "-Werror",
             "-ffreestanding", "-nostdlib", "-I%s" % (GEN / part.name), "-I%s" % ROM_DIR,
             "-DFW_ROLE=\"%s\"" % role, "-DFW_JUMP=%d" % jump, "-DFW_ERASE_PAGE0=%d" % erase_page0,
-            "-DFW_BAD_SP=%d" % bad_sp, "-DFW_DRIVE_BOOT0=%d" % drive_boot0, "-L%s" % (GEN / part.name),
+            "-DFW_BAD_SP=%d" % bad_sp, "-DFW_DRIVE_BOOT0=%d" % drive_boot0, "-DFW_REPEAT=%d" % repeat,
+            "-L%s" % (GEN / part.name),
             "-T", str(FW_DIR / "fw.ld")]
     if origin is not None:
         args.append("-Wl,--defsym=FW_ORIGIN=0x%x" % origin)
@@ -93,13 +92,13 @@ def emulator(part, tmp_path, flash=None, boot0=None, options=None):
 
 
 class Pty:
-    """The emulator's end of a USART, opened raw (8 bits, no echo) by the test."""
+    """A USART's pty, as the test's end of the line. The emulator holds it open in raw mode from
+    the start, so what firmware printed before the test opened it is still there to read."""
 
     def __init__(self, path):
         self.path = path
         self.fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
-        tty.setraw(self.fd)
-        termios.tcflush(self.fd, termios.TCIOFLUSH)
+        self.pending = b""  # read from the pty, not yet returned
 
     def close(self):
         if self.fd is not None:
@@ -123,7 +122,7 @@ class Pty:
 
     def read(self, quiet, limit=10.0):
         """What arrives until the line has been quiet for `quiet` seconds (at most `limit`)."""
-        out = b""
+        out, self.pending = self.pending, b""
         deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
             r, _, _ = select.select([self.fd], [], [], quiet)
@@ -138,16 +137,18 @@ class Pty:
         assert out == bytes(data), "expected %r on %s, got %r" % (bytes(data), self.path, out)
 
     def read_until(self, pattern, timeout):
-        """Bytes up to and including the first match of pattern (bytes regex); fails after timeout."""
-        out = b""
+        """Bytes up to and including the first match of pattern (bytes regex), keeping what came
+        after it for the next read; fails after timeout seconds."""
+        out, self.pending = self.pending, b""
         deadline = time.monotonic() + timeout
-        while not re.search(pattern, out):
+        while not (m := re.search(pattern, out)):
             left = deadline - time.monotonic()
             r, _, _ = select.select([self.fd], [], [], max(left, 0))
             if not r:
                 raise AssertionError("no %r on %s within %.0f s; got %r" % (pattern, self.path, timeout, out[-200:]))
             out += os.read(self.fd, 4096)
-        return out
+        self.pending = out[m.end():]
+        return out[:m.end()]
 
 
 def stm32flash(pty, *args, baud=115200):

@@ -37,7 +37,7 @@ def entry_line(role, n):
 
 # ---------------------------------------------------------------- STM32L031: stm32flash end to end
 
-def test_l031_stm32flash_identify_read_write_erase_go(tmp_path):
+def test_l031_stm32flash_identify_read_write_erase(tmp_path):
     part = Part("stm32l031")
     base, greeter = build_firmware(part, tmp_path / "fw", "greeter")
     loaded = flash_image(part, tmp_path / "loaded.bin", [(base, greeter)])
@@ -66,9 +66,14 @@ def test_l031_stm32flash_identify_read_write_erase_go(tmp_path):
         assert run.returncode == 0, run.stdout + run.stderr
         assert read_flash("read3.bin") == erased * part.flash_size
 
+
+def test_l031_stm32flash_go(tmp_path):
+    part = Part("stm32l031")
+    base, greeter = build_firmware(part, tmp_path / "fw", "greeter", repeat=True)
+    with emulator(part, tmp_path, boot0=1) as emu, Pty(emu.uart(part.usart)) as pty:
         (tmp_path / "greeter.bin").write_bytes(greeter)
-        run = stm32flash(pty.path, "-w", tmp_path / "greeter.bin", "-v", "-g", "0x%08x" % part.flash_base)
-        assert run.returncode == 0, run.stdout + run.stderr
+        run = stm32flash(pty.path, "-w", tmp_path / "greeter.bin", "-v", "-g", "0x%08x" % base)
+        assert run.returncode == 0 and "Starting execution" in run.stdout, run.stdout + run.stderr
         # Go: the ROM de-initialises and starts the greeter, which says so on the same USART.
         pty.read_until(entry_line("greeter", 1), LINE_S)
 

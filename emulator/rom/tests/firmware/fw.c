@@ -9,6 +9,8 @@
  *                 valid code"); the reset handler sets its own stack, so the code still runs
  *   FW_DRIVE_BOOT0  drive the BOOT0 pin's GPIO (BJ_BOOT0_GPIO/PIN, PB8 on F04x) high as an output
  *                 before jumping, as dap42 does on an STM32F042 (gpio-v2 parts only)
+ *   FW_REPEAT     print the line again and again instead of once (for a test that reads it only
+ *                 after a host tool that shared the USART has let go of it)
  * Every entry prints "bootjump-fw: <role> entry <n>" on the part's first bootloader USART, n
  * counting entries since power-on in a RAM word the ROM leaves alone, so a test sees whether the
  * ROM sent a jump back (entry 2) or started other code.
@@ -115,9 +117,11 @@ __attribute__((used, noreturn)) void fw_main(void)
 	uint32_t n = ++fw_state->entries;
 
 	uart_start();
-	uart_print("bootjump-fw: " FW_ROLE " entry ");
-	uart_put((char)('0' + n % 10));
-	uart_print("\n");
+	do {
+		uart_print("bootjump-fw: " FW_ROLE " entry ");
+		uart_put((char)('0' + n % 10));
+		uart_print("\n");
+	} while (FW_REPEAT);
 	uart_finish();
 #if FW_JUMP
 	if (n == 1) {
