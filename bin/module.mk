@@ -1,6 +1,5 @@
 # bin/: the bootjump command line (bin/bootjump, bin/bjcli/) and the cross-component tests in
 # tests/ (the demo flow, the matrix, the CLI's targets and errors). `make demo` is defined here.
-CLI_PY := bin/bootjump $(wildcard bin/bjcli/*.py bin/bjcli/commands/*.py)
 # What the demo runs: the emulator, the ROM model and the probe for the two parts, the AN3155 checker.
 DEMO_DEPS := $(BIN)/bootjump-emu $(BIN)/bootjump-usart \
 	$(foreach p,stm32l011 stm32l031,$(BUILD)/rom/$(p).bin $(BUILD)/c_probe/$(p)/probe.elf)

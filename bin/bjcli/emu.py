@@ -13,10 +13,10 @@ import subprocess
 import tempfile
 import time
 
-from . import procs
+from . import paths, procs
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EXECUTABLE = os.path.join(ROOT, "build", "bin", "bootjump-emu")
+ROOT = paths.ROOT
+EXECUTABLE = os.path.join(paths.BUILD, "bin", "bootjump-emu")
 
 
 class EmulatorError(Exception):

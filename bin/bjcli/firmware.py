@@ -7,8 +7,7 @@ from elftools.elf.elffile import ELFFile
 from elftools.elf.sections import SymbolTableSection
 
 from . import CliError
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from .paths import BUILD
 
 # The probe's entry points a debugger uses (c_probe/README.md): the jump, its deliberate system
 # reset, the checkpoint writer (its refusal path) and the main loop it reaches after every boot.
@@ -24,7 +23,7 @@ class Firmware:
 
 
 def probe_path(part_name):
-    return os.path.join(ROOT, "build", "c_probe", part_name, "probe.elf")
+    return os.path.join(BUILD, "c_probe", part_name, "probe.elf")
 
 
 def open_firmware(path, part_name):
@@ -33,8 +32,8 @@ def open_firmware(path, part_name):
         path = probe_path(part_name)
         if not os.path.exists(path):
             raise CliError("%s not found: run `make` (c_probe builds the probe for every part it "
-                           "supports; see build/c_probe/%s.unsupported if it gave up on this one)"
-                           % (os.path.relpath(path), part_name))
+                           "supports; see %s.unsupported if it gave up on this one)"
+                           % (os.path.relpath(path), os.path.relpath(os.path.join(BUILD, "c_probe", part_name))))
     elif not os.path.isfile(path):
         raise CliError("firmware file %s not found" % path)
     try:

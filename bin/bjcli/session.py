@@ -9,7 +9,8 @@ import reports
 from c_probe import record
 
 from . import CliError, gdbrun, recipes, targets
-from .firmware import PROBE_SYMBOLS, ROOT, open_firmware
+from .firmware import PROBE_SYMBOLS, open_firmware
+from .paths import BUILD, ROOT
 
 MAX_STEPS = 100000
 # From reset to bj_jump the probe needs well under a second, even on silicon (its UART report at
@@ -57,7 +58,7 @@ def lookup_part(name):
 
 def default_out_dir(part, recipe):
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    return os.path.join(ROOT, "build", "runs", "%s-%s-%s" % (stamp, part, recipe or "firmware"))
+    return os.path.join(BUILD, "runs", "%s-%s-%s" % (stamp, part, recipe or "firmware"))
 
 
 def _probe_plan(part, recipe, allow_destructive):

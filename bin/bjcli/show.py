@@ -51,19 +51,19 @@ def wrap(text, indent="  ", width=100):
                          break_on_hyphens=False, break_long_words=False)
 
 
-def verdict(out):
-    """The verdict block for one traced jump, as lines."""
-    v = out.verdict
+def verdict(v, after=None, trace_error=None):
+    """The verdict block of a trace, as lines: reports' headline and how control left the ROM,
+    then what the probe recorded afterwards and any early stop of the tracer."""
     # Markdown code marks mean nothing on a terminal.
     lines = [v.headline, wrap(plain(v.how).replace("`", ""))]
-    sentence = after_sentence(out.after)
+    sentence = after_sentence(after)
     if sentence:
         lines.append(wrap(sentence))
-    if out.trace_error:
-        lines.append(wrap("The tracer stopped early: %s" % out.trace_error))
+    if trace_error:
+        lines.append(wrap("The tracer stopped early: %s" % trace_error))
     return lines
 
 
-def paths(out, cwd=None):
-    rel = (lambda p: os.path.relpath(p, cwd)) if cwd else (lambda p: p)
-    return ["trace:  %s" % rel(out.trace), "report: %s" % rel(out.md), "        %s" % rel(out.html)]
+def paths(trace, md, html):
+    rel = os.path.relpath
+    return ["trace:  %s" % rel(trace), "report: %s" % rel(md), "        %s" % rel(html)]

@@ -9,10 +9,11 @@ The firmware is loaded through GDB (`load`, then `monitor reset halt`) on every 
 import contextlib
 import glob
 import os
+import socket
 
 from . import CliError
 from .emu import Emulator, EmulatorError
-from .firmware import ROOT
+from .paths import ROOT
 from .openocd import OpenOCD
 
 KINDS = "emu, openocd[=CFG] or remote=HOST:PORT"
@@ -49,6 +50,28 @@ def board_file(part):
     return found[0]
 
 
+def check_gdb_server(host, port, timeout=3.0):
+    """Fail fast, with one clear line, when nothing answers GDB's protocol at host:port (GDB itself
+    would retry for minutes on a server that accepts and stays silent)."""
+    where = "%s:%d" % (host, port)
+    try:
+        conn = socket.create_connection((host, port), timeout)
+    except ConnectionRefusedError:
+        raise CliError("nothing listens at %s (connection refused): start the GDB server first (e.g. "
+                       "build/bin/bootjump-emu --part P --gdb 0 --halt prints its port)" % where) from None
+    except OSError as e:
+        raise CliError("cannot reach %s: %s" % (where, e.strerror or e)) from None
+    with conn:
+        try:
+            conn.sendall(b"$?#3f")      # "why did the target stop?": every stub answers it
+            if conn.recv(64):
+                return
+        except OSError:
+            pass
+    raise CliError("%s accepted the connection but did not answer a GDB remote packet within %g s: "
+                   "is it a GDB server, and is no other debugger attached?" % (where, timeout))
+
+
 @contextlib.contextmanager
 def open_target(spec, part, firmware, uarts=()):
     kind, arg = parse(spec)
@@ -67,6 +90,7 @@ def open_target(spec, part, firmware, uarts=()):
         raise CliError("%s is not an ELF file: GDB loads only ELF firmware onto a %s target"
                        % (firmware.path, kind))
     if kind == "remote":
+        check_gdb_server(*arg)
         yield Target(kind, "%s:%d" % arg, load=True)
         return
     with OpenOCD(arg or board_file(part)) as oo:

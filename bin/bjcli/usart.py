@@ -5,9 +5,9 @@ import os
 import subprocess
 
 from . import CliError, procs
-from .firmware import ROOT
+from .paths import BUILD
 
-USART = os.path.join(ROOT, "build", "bin", "bootjump-usart")
+USART = os.path.join(BUILD, "bin", "bootjump-usart")
 # Its exit statuses (tools/README.md).
 STATUS = {0: "answered", 1: "no answer", 2: "NACK or a bad reply", 3: "cannot open the port", 64: "bad command line"}
 

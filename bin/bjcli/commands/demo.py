@@ -12,10 +12,10 @@ import os
 import time
 
 from .. import command, session, show, usart
-from ..firmware import ROOT
+from ..paths import BUILD
 from ..progress import Progress
 
-OUT = os.path.join(ROOT, "build", "demo")
+OUT = os.path.join(BUILD, "demo")
 
 
 def _bootloader_usart(part):
@@ -42,8 +42,8 @@ def _step(title, request, progress):
     if out.status != "traced":
         print("  " + (out.refused or show.stuck_sentence(out)))
         return out, False
-    print("\n".join(show.verdict(out)))
-    print("\n".join("  " + line for line in show.paths(out, os.getcwd())))
+    print("\n".join(show.verdict(out.verdict, out.after, out.trace_error)))
+    print("\n".join("  " + line for line in show.paths(out.trace, out.md, out.html)))
     return out, out.verdict.agrees is True
 
 

@@ -5,7 +5,7 @@ import time
 import parts
 
 from .. import CliError, command, matrix, matrix_report, recipes, session
-from ..firmware import ROOT
+from ..paths import BUILD
 from ..progress import Progress
 
 
@@ -35,7 +35,7 @@ def setup(parser):
         part_names = [n for n in parts.load().names() if not asked or n in asked]
         asked = {recipes.check(r) for r in _split(args.recipes)}
         recipe_names = [r for r in recipes.all_recipes() if not asked or r in asked]
-        out_dir = args.out or os.path.join(ROOT, "build", "matrix", time.strftime("%Y%m%d-%H%M%S"))
+        out_dir = args.out or os.path.join(BUILD, "matrix", time.strftime("%Y%m%d-%H%M%S"))
         try:
             os.makedirs(out_dir, exist_ok=True)
         except OSError as e:

@@ -1,6 +1,4 @@
 """bootjump trace: one jump, traced through the ROM bootloader, analysed, reported."""
-import os
-
 from .. import command, session, show, targets
 from ..progress import Progress
 
@@ -41,7 +39,7 @@ def setup(parser):
         if out.status == "stuck":
             print("%s, recipe %s: no trace. %s" % (out.part.name, out.recipe, show.stuck_sentence(out)))
             return 1
-        print("\n".join(show.verdict(out)))
-        print("\n".join(show.paths(out, os.getcwd())))
+        print("\n".join(show.verdict(out.verdict, out.after, out.trace_error)))
+        print("\n".join(show.paths(out.trace, out.md, out.html)))
         return 0
     return run
