@@ -11,7 +11,8 @@ DEMO_DEPS := $(BIN)/bootjump-emu $(BIN)/bootjump-usart \
 demo: $(DEMO_DEPS)
 	@bin/bootjump demo
 
-test-cli: $(DEMO_DEPS)
+# A firmware without the probe's symbols: the tools' test firmware that only jumps to the ROM.
+test-cli: $(DEMO_DEPS) $(BUILD)/c_probe/stm32l011/probe.bin $(BUILD)/test/tools/stm32l011/jump_to_rom.elf
 	$(PYTEST) tests/test_cli.py
 
 test-demo: $(DEMO_DEPS)

@@ -1,0 +1,162 @@
+"""bin/bootjump's commands as a user runs them: clear one-line errors, a bootjump-emu started by
+hand reached with --target remote=, a firmware without the probe, report/diff, check-usart, and
+Ctrl-C/SIGTERM leaving nothing behind."""
+import json
+import os
+import signal
+import socket
+import time
+
+from conftest import ROOT, build, need, one_line_error, tagged_pids
+
+from bjcli.emu import Emulator
+from traces import schema
+
+PROBE = build("c_probe", "stm32l011", "probe.elf")
+
+
+def first_word(elf_part):
+    with open(build("c_probe", elf_part, "probe.bin"), "rb") as f:
+        return int.from_bytes(f.read(4), "little")
+
+
+def rom_read_of_word0(trace):
+    return [a["value"] for s in trace.steps if s["region"] == "system_memory"
+            for a in s["mem"] if a["op"] == "r" and a["addr"] == "0x08000000"]
+
+
+# ---- clear errors -------------------------------------------------------------------------------
+
+def test_unknown_part_lists_the_known_ones(cli):
+    line = one_line_error(cli.run("trace", "--part", "stm32l999"), "unknown part 'stm32l999'")
+    for name in ("stm32l011", "stm32l031", "stm32g071", "stm32f103"):
+        assert name in line
+
+
+def test_missing_build_output_says_run_make(cli, tmp_path):
+    done = cli.run("trace", "--part", "stm32l011", env={"BOOTJUMP_BUILD": str(tmp_path)})
+    one_line_error(done, "probe.elf not found", "run `make`")
+
+
+def test_missing_firmware_file(cli, tmp_path):
+    one_line_error(cli.run("trace", "--part", "stm32l011", "--firmware", tmp_path / "nope.elf"),
+                   "firmware file", "nope.elf not found")
+
+
+def test_closed_port(cli):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    done = cli.run("trace", "--part", "stm32l011", "--target", "remote=127.0.0.1:%d" % port)
+    one_line_error(done, "nothing listens at 127.0.0.1:%d" % port)
+
+
+def test_silent_server_fails_fast(cli):
+    """A port that accepts and never answers (not a GDB server, or a hung one)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        done = cli.run("trace", "--part", "stm32l011", "--target", "remote=127.0.0.1:%d" % s.getsockname()[1])
+    one_line_error(done, "did not answer a GDB remote packet")
+    assert done.seconds < 15
+
+
+def test_bad_recipe_and_target_words(cli):
+    one_line_error(cli.run("trace", "--part", "stm32l011", "--recipe", "jump-harder"),
+                   "unknown recipe 'jump-harder'", "classic", "iwdg-running")
+    one_line_error(cli.run("trace", "--part", "stm32l011", "--recipe", "erase-page0"),
+                   "destructive", "--allow-destructive")
+    one_line_error(cli.run("trace", "--part", "stm32l011", "--target", "jtag"),
+                   "--target jtag: expected emu, openocd[=CFG] or remote=HOST:PORT")
+    one_line_error(cli.run("trace", "--part", "stm32l011", "--target", "remote=nohost"), "expected HOST:PORT")
+
+
+def test_report_of_a_file_that_is_not_a_trace(cli, tmp_path):
+    junk = tmp_path / "junk.jsonl"
+    junk.write_text("hello\n")
+    one_line_error(cli.run("report", junk), "not a bootjump trace")
+    one_line_error(cli.run("report", tmp_path / "absent.jsonl"), "not found")
+
+
+# ---- the remote target: a bootjump-emu started by hand --------------------------------------------
+
+def test_remote_emulator_started_by_hand(cli, tmp_path):
+    """bootjump-emu --gdb 0 --halt with erased flash: bootjump only connects, loads the probe
+    through GDB, resets, runs the recipe and traces; the emulator is not ours to stop."""
+    need(PROBE, build("bin", "bootjump-emu"), build("rom", "stm32l011.bin"))
+    with Emulator("stm32l011", gdb=True, halt=True) as emu:
+        done = cli.run("trace", "--part", "stm32l011", "--target", "remote=127.0.0.1:%d" % emu.gdb_port,
+                       "--out", tmp_path)
+        assert emu.proc.poll() is None, "bootjump stopped an emulator it did not start"
+    assert done.returncode == 0, done.stderr
+    assert "STM32L011/L021 returned to user flash by a branch, as documented (empty-check)." in done.stdout
+    trace = schema.load(str(tmp_path / "stm32l011-classic.jsonl"))
+    assert trace.end["exit"] == "user-flash"
+    assert rom_read_of_word0(trace)[0] == "0x%08x" % first_word("stm32l011")
+    assert (tmp_path / "stm32l011-classic.md").exists() and (tmp_path / "stm32l011-classic.html").exists()
+
+
+# ---- firmware without the probe -----------------------------------------------------------------
+
+def test_firmware_without_probe_symbols_is_traced_from_the_rom_entry(cli, tmp_path):
+    fw = build("test", "tools", "stm32l011", "jump_to_rom.elf")
+    need(fw)
+    one_line_error(cli.run("trace", "--part", "stm32l011", "--firmware", fw, "--recipe", "classic"),
+                   "--recipe needs the probe firmware")
+    done = cli.run("trace", "--part", "stm32l011", "--firmware", fw, "--out", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "returned to user flash by a branch" in done.stdout
+    trace = schema.load(str(tmp_path / "stm32l011-jump_to_rom.jsonl"))
+    assert trace.header["start"]["from"] == "rom-entry"
+    assert trace.end["exit"] == "user-flash"
+
+
+# ---- report, diff, check-usart -------------------------------------------------------------------
+
+def test_report_and_diff_of_traces_taken_here(cli, tmp_path):
+    """L011 classic (word 0 programmed) against erase-page0 (word 0 erased first): the diff's
+    first divergence is the empty check's branch, explained by the loaded value."""
+    need(PROBE)
+    a = cli.run("trace", "--part", "stm32l011", "--out", tmp_path)
+    b = cli.run("trace", "--part", "stm32l011", "--recipe", "erase-page0", "--allow-destructive", "--out", tmp_path)
+    assert a.returncode == 0 and b.returncode == 0, (a.stderr, b.stderr)
+    assert "stayed in the bootloader" in b.stdout
+    ta, tb = str(tmp_path / "stm32l011-classic.jsonl"), str(tmp_path / "stm32l011-erase-page0.jsonl")
+    again = cli.run("report", ta, "--elf", PROBE, "--out", tmp_path / "again")
+    assert again.returncode == 0 and again.stdout.splitlines()[0] == a.stdout.splitlines()[0]
+    assert (tmp_path / "again" / "stm32l011-classic.html").exists()
+    diff = cli.run("diff", ta, tb)
+    assert diff.returncode == 0, diff.stderr
+    assert "0x%08x" % first_word("stm32l011") in diff.stdout and "0x00000000" in diff.stdout, diff.stdout
+
+
+def test_check_usart_passes_the_checker_through(cli, tmp_path):
+    need(build("bin", "bootjump-usart"))
+    done = cli.run("check-usart", tmp_path / "ttyNONE", "--json", "--timeout", "200")
+    assert done.returncode == 3, done.stderr
+    assert json.loads(done.stdout)["open_failure"] == "missing"
+
+
+# ---- interrupted ----------------------------------------------------------------------------------
+
+def _interrupt_midway(cli, sig):
+    need(PROBE)
+    proc = cli.popen("trace", "--part", "stm32l031", "--recipe", "reset-flag", "--out",
+                     os.path.join(ROOT, "build", "test", "cli", "interrupted"))
+    deadline = time.monotonic() + 20
+    # Wait until the emulator and GDB run, then interrupt the command itself.
+    while time.monotonic() < deadline and len(tagged_pids(cli.tag)) < 3:
+        time.sleep(0.05)
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, (proc.returncode, out, err)
+    assert "interrupted" in err and "Traceback" not in err, err
+    cli.assert_nothing_left()
+
+
+def test_sigint_stops_everything(cli):
+    _interrupt_midway(cli, signal.SIGINT)
+
+
+def test_sigterm_stops_everything(cli):
+    _interrupt_midway(cli, signal.SIGTERM)
