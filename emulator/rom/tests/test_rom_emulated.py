@@ -106,24 +106,35 @@ def test_l011_jump_with_word0_erased_stays(tmp_path):
 
 # ---------------------------------------------------------------- STM32L07x: dual-bank boot
 
+BFB2_BOOT_MODE = pytest.mark.xfail(
+    strict=True, reason="bootjump-emu sets SYSCFG_CFGR1.BOOT_MODE to the boot it chose (system memory when "
+    "BFB2 = 1), where RM0377 and the SVD describe the boot pins' selection (BOOT0 = 0 here), so the ROM cannot "
+    "tell AN2606 pattern 7's BOOT0 = 0 clause from its BOOT0 = 1 one")
+
 DUAL_BANK_CASES = {
-    # name: (bank-1 firmware, bank-2 firmware or None, BOOT0, what the pty shows, bootloader answers)
-    "bank2-valid": (dict(jump=True), True, 0, [("jumper", 1), ("bank2", 2)], False),
-    "bank1-only": (dict(jump=True), False, 0, [("jumper", 1), ("jumper", 2)], False),
-    "no-valid-bank": (dict(jump=True, bad_sp=True), False, 0, [("jumper", 1)], True),
-    "boot0-pin": (dict(jump=True), True, 1, [], True),
+    # name: (bank-1 firmware, bank-2 firmware?, BOOT0, option bits, what the pty shows, bootloader answers)
+    # A jump from user code in bank 1:
+    "bank2-valid": (dict(jump=True), True, 0, None, [("jumper", 1), ("bank2", 2)], False),
+    "bank1-only": (dict(jump=True), False, 0, None, [("jumper", 1), ("jumper", 2)], False),
+    "no-valid-bank": (dict(jump=True, bad_sp=True), False, 0, None, [("jumper", 1)], True),
+    # Reset with the boot pins and BFB2 (AN2606 pattern 7):
+    "boot0-pin": (dict(jump=True), True, 1, None, [], True),
+    "bfb2-boot": (dict(), True, 0, {"BFB2": 1}, [("bank2", 1)], False),
+    "bfb2-boot0-pin": (dict(), True, 1, {"BFB2": 1}, [], True),
 }
 
 
-@pytest.mark.parametrize("case", sorted(DUAL_BANK_CASES))
+@pytest.mark.parametrize("case", [pytest.param(c, marks=BFB2_BOOT_MODE) if c == "bfb2-boot" else c
+                                  for c in sorted(DUAL_BANK_CASES)])
 def test_l07x_dual_bank(tmp_path, case):
     part = Part("stm32l073")
-    bank1_opts, with_bank2, boot0, lines, answers = DUAL_BANK_CASES[case]
-    pieces = [build_firmware(part, tmp_path / "fw", "jumper", **bank1_opts)]
+    bank1_opts, with_bank2, boot0, options, lines, answers = DUAL_BANK_CASES[case]
+    pieces = [build_firmware(part, tmp_path / "fw", "jumper" if bank1_opts.get("jump") else "bank1", **bank1_opts)]
     if with_bank2:
         pieces.append(build_firmware(part, tmp_path / "fw", "bank2", origin=part.banks[1]))
     image = flash_image(part, tmp_path / "flash.bin", pieces)
-    with emulator(part, tmp_path, flash=image, boot0=boot0) as emu, Pty(emu.uart(part.usart)) as pty:
+    with emulator(part, tmp_path, flash=image, boot0=boot0, options=options) as emu, \
+            Pty(emu.uart(part.usart)) as pty:
         for role, n in lines:
             pty.read_until(entry_line(role, n), LINE_S)
         assert pty.read(quiet=1.0) == b"", "user code ran again where the profile says it must not"
