@@ -279,18 +279,37 @@ def storage(part):
     return [part.reg_addr(r) for r in backup["registers"][:need]], width
 
 
-def read(part, read_memory):
+def unlock_steps(part):
+    """(address, mask) pairs, in order, that make the part's backup registers accessible: the
+    part database's backup.unlock (bus clock, PWR, DBP), which the probe sets before every store.
+    A debugger reading after a reset may need them too: a block whose RCC enable a reset cleared
+    (F1 BKPEN, G0/L4 RTCAPBEN) reads zeros."""
+    return [(part.reg_addr(x), part.bit(x)) for x in part.raw["backup"]["unlock"]]
+
+
+def read(part, read_memory, write_memory=None):
     """Everything a debugger can learn: read_memory(addr, size) -> bytes reads target memory.
-    Returns {"source": "backup"|"ram", "record": values, "ram_record": values, "ring": [...],
-    "mailbox": {...}}."""
+    With write_memory(addr, data), the unlock_steps are set first (read-modify-write), which
+    changes the target as the probe itself would. Returns {"source": "backup"|"ram", "record":
+    values, "ram_record": values, "ring": [...], "mailbox": {...}, "unlocked": bool}; unlocked is
+    False when a backup-register read may have returned zeros because an unlock bit was clear."""
     d = load()
+
+    def word(addr):
+        return int.from_bytes(read_memory(addr, 4), "little")
+
+    steps = unlock_steps(part)
+    if write_memory:
+        for addr, mask in steps:
+            write_memory(addr, (word(addr) | mask).to_bytes(4, "little"))
+    unlocked = all(word(addr) & mask for addr, mask in steps)
     base = noinit_base(part)
     ram_bytes = read_memory(base + d.noinit["record"], d.cells * 2)
     ram_cells = [int.from_bytes(ram_bytes[i:i + 2], "little") for i in range(0, len(ram_bytes), 2)]
     ram_values = decode(ram_cells, 16)
     addrs, width = storage(part)
     if addrs:
-        words = [int.from_bytes(read_memory(a, 4), "little") & ((1 << width) - 1) for a in addrs]
+        words = [word(a) & ((1 << width) - 1) for a in addrs]
         values, source = decode(words, width), "backup"
     else:
         values, source = ram_values, "ram"
@@ -298,4 +317,5 @@ def read(part, read_memory):
     ring_bytes = read_memory(base + d.noinit["ring"], n * 2)
     ring = decode_ring([int.from_bytes(ring_bytes[i:i + 2], "little") for i in range(0, n * 2, 2)])
     mailbox = decode_mailbox(read_memory(base + d.noinit["mailbox"], d.mailbox["size"]))
-    return {"source": source, "record": values, "ram_record": ram_values, "ring": ring, "mailbox": mailbox}
+    return {"source": source, "record": values, "ram_record": ram_values, "ring": ring, "mailbox": mailbox,
+            "unlocked": unlocked}

@@ -103,13 +103,17 @@ class Uart:
 
 def gdb_read(port, part, tmp_path):
     """The probe's record as a debugger sees it: c_probe.record.read over gdb-multiarch's memory
-    dumps (one batch run: connect, dump, detach), the PC it interrupted and flash word 0."""
+    dumps (one batch run: connect, set the backup unlock bits, dump, detach), the PC it
+    interrupted and flash word 0."""
     p = parts.lookup(part)
     d = record.load()
     base = record.noinit_base(p)
     addrs, width = record.storage(p)
-    ranges = [(base, base + d.noinit["size"]), (p.flash.base, p.flash.base + 4)] + [(a, a + 4) for a in addrs]
+    steps = record.unlock_steps(p)
+    ranges = [(base, base + d.noinit["size"]), (p.flash.base, p.flash.base + 4)] + \
+        [(a, a + 4) for a in addrs] + [(a, a + 4) for a, _ in steps]
     cmds = ["set pagination off", "set confirm off", "target remote 127.0.0.1:%d" % port, "printf \"pc=%x\\n\", $pc"]
+    cmds += ["set *(unsigned int *)0x%x |= 0x%x" % step for step in steps]
     for i, (lo, hi) in enumerate(ranges):
         cmds.append("dump binary memory %s 0x%x 0x%x" % (tmp_path / ("m%d.bin" % i), lo, hi))
     cmds.append("detach")
@@ -127,6 +131,7 @@ def gdb_read(port, part, tmp_path):
         raise AssertionError("0x%08x not dumped" % addr)
 
     seen = record.read(p, read_memory)
+    assert seen["unlocked"], "the backup registers were still locked after the unlock steps"
     seen["pc"] = int(r.stdout.split("pc=")[1].split()[0], 16)
     seen["flash_word0"] = int.from_bytes(read_memory(p.flash.base, 4), "little")
     return seen
@@ -390,3 +395,101 @@ def test_mistake_stops_where_the_record_says(scratch, letter, name, last_step):
     f = facts_of(seen["record"])
     assert (f["recipe"], f["step"], f["boots"], f["outcome"]) == (name, last_step, "1", "running"), f
     assert in_rom("stm32l031", seen["pc"]), "PC 0x%08x is not in the ROM" % seen["pc"]
+
+
+# Where a classic jump from user flash ends, by the part's ROM activation profile (AN2606, as the
+# ROM model implements it): back in the probe by a branch where the ROM rechecks the boot
+# selection against the running application (the empty check of the L011/L021 and F070x6; the
+# F04x check with none of its three escapes; the L07x dual-bank check, which starts the valid
+# code in bank 1), else held in the bootloader.
+COMES_BACK = {"empty-check", "empty-check-f04x", "dual-bank"}
+
+
+def bootloader_usart(part):
+    return parts.lookup(part).raw["bootloader"]["usarts"][0]["periph"].lower()
+
+
+@pytest.mark.parametrize("part", parts.load().names())
+def test_classic_on_every_part(scratch, part):
+    emu = Emulator(part, flash=probe_elf(part), gdb=True, uarts=[bootloader_usart(part)])
+    emu.start(stderr_path=str(scratch / "emu.stderr"))
+    try:
+        uart = Uart(emu.uart(bootloader_usart(part)))
+        try:
+            first = uart.report()
+            uart.send(b"c")
+            assert uart.until("run:")[-1] == "run: classic"
+            came_back = not uart.no_report_for(1.5)
+        finally:
+            uart.close()
+        seen = gdb_read(emu.gdb_port, part, scratch)
+    finally:
+        emu.stop()
+    p = parts.lookup(part)
+    assert first["part"] == part and "power_on" in first["entry"], first
+    assert seen["source"] == ("backup" if record.storage(p)[0] else "ram")
+    f = facts_of(seen["record"])
+    assert (f["recipe"], f["step"]) == ("classic", "jump"), f
+    if p.profile in COMES_BACK:
+        assert came_back and f["outcome"] == "returned-by-branch" and f["entry"] == "branch", f
+    else:
+        assert not came_back and f["outcome"] == "running", f
+        assert in_rom(part, seen["pc"]), "PC 0x%08x is not in the ROM" % seen["pc"]
+
+
+def test_f042_boot_sel_keeps_the_bootloader(scratch):
+    """F04x: BOOT_SEL cleared in the option bytes, their reload (a reset with OBLRSTF), the classic
+    jump from the resumed probe: the ROM now stays (AN2606's BOOT_SEL=0 condition) and answers."""
+    part = "stm32f042"
+    usart = bootloader_usart(part)
+    emu = Emulator(part, flash=probe_elf(part), gdb=True, uarts=[usart])
+    emu.start(stderr_path=str(scratch / "emu.stderr"))
+    try:
+        uart = Uart(emu.uart(usart))
+        try:
+            uart.report()
+            uart.send(b"!")
+            uart.until("options:")
+            uart.send(b"b")
+            assert uart.until("run:")[-1] == "run: boot-sel"
+            reload = uart.report()
+            assert uart.no_report_for(1.5), "the probe came back: %r" % uart.lines[-5:]
+            uart.send(b"\x7f")
+            assert uart.read_bytes(1) == b"\x79"
+        finally:
+            uart.close()
+        seen = gdb_read(emu.gdb_port, part, scratch)
+    finally:
+        emu.stop()
+    assert (reload["step"], reload["outcome"]) == ("option-written", "returned-by-reset"), reload
+    assert "option_load" in reload["entry"], reload
+    f = facts_of(seen["record"])
+    assert (f["recipe"], f["step"], f["boots"], f["resets"], f["outcome"]) == ("boot-sel", "jump", "2", "1", "running"), f
+    assert in_rom(part, seen["pc"]), "PC 0x%08x is not in the ROM" % seen["pc"]
+
+
+def test_g071_g0_empty_boots_the_bootloader(scratch):
+    """G0: FLASH_ACR EMPTY set, a system reset: the boot logic starts system memory, so the probe's
+    reset handler never runs again and the record stays at the reset request."""
+    part = "stm32g071"
+    usart = bootloader_usart(part)
+    emu = Emulator(part, flash=probe_elf(part), gdb=True, uarts=[usart])
+    emu.start(stderr_path=str(scratch / "emu.stderr"))
+    try:
+        uart = Uart(emu.uart(usart))
+        try:
+            uart.report()
+            uart.send(b"g")
+            assert uart.until("run:")[-1] == "run: g0-empty"
+            assert uart.no_report_for(1.5), "the probe came back: %r" % uart.lines[-5:]
+            uart.send(b"\x7f")
+            assert uart.read_bytes(1) == b"\x79"
+        finally:
+            uart.close()
+        seen = gdb_read(emu.gdb_port, part, scratch)
+    finally:
+        emu.stop()
+    f = facts_of(seen["record"])
+    assert (f["recipe"], f["step"], f["boots"], f["outcome"]) == ("g0-empty", "reset-requested", "1", "running"), f
+    assert [e["step_name"] for e in seen["ring"]][-2:] == ["empty-set", "reset-requested"]
+    assert in_rom(part, seen["pc"]), "PC 0x%08x is not in the ROM" % seen["pc"]

@@ -167,3 +167,37 @@ def test_tcl_definition_in_openocd():
     assert "step=%d %d" % (step["bit"], step["width"]) in out, out
     assert "f103=%d" % parts.lookup("stm32f103").raw["backup"]["width"] in out, out
     assert "l011=0x%08x" % record.noinit_base(parts.lookup("stm32l011")) in out, out
+
+
+class GatedMemory:
+    """Target memory where the backup registers read zero until every unlock bit is set, as a
+    G0's TAMP does with RTCAPBEN clear after a reset; everything else reads as written, or 0."""
+
+    def __init__(self, part, backup_words):
+        self.part = part
+        self.words = {}
+        addrs, _ = record.storage(part)
+        self.backup = dict(zip(addrs, backup_words))
+
+    def read(self, addr, size):
+        if addr in self.backup:
+            on = all(self.words.get(a, 0) & m for a, m in record.unlock_steps(self.part))
+            return (self.backup[addr] if on else 0).to_bytes(4, "little")
+        if size == 4 and addr in self.words:
+            return self.words[addr].to_bytes(4, "little")
+        return bytes(size)
+
+    def write(self, addr, data):
+        self.words[addr] = int.from_bytes(data, "little")
+
+
+def test_read_unlocks_the_backup_registers_when_it_may_write():
+    p = parts.lookup("stm32g071")
+    words = record.encode(STORIES[3], 32)
+    target = GatedMemory(p, words)
+    locked = record.read(p, target.read)
+    assert not locked["unlocked"] and dict(record.facts(locked["record"])) == {"record": "absent"}
+    seen = record.read(p, target.read, target.write)
+    assert seen["unlocked"] and seen["source"] == "backup"
+    assert seen["record"] == record.decode(words, 32)
+    assert {a for a, _ in record.unlock_steps(p)} == set(target.words)
