@@ -5,8 +5,9 @@ from ..lib import describe, preflight as checks
 from ..registry import Parser, command
 from ..target import Target
 
-parser = Parser("preflight", "Check the state at the moment of the jump (best: stopped at the branch "
-                "into the ROM) against the known causes of a failed jump: branch target and Thumb bit, "
+parser = Parser("preflight", "Check the state at the moment of the jump (stopped at the branch into "
+                "the ROM, or a few straight-line instructions before it, e.g. at c_probe's bj_jump) "
+                "against the known causes of a failed jump: branch target and Thumb bit, "
                 "MSP, PRIMASK, NVIC enabled/pending IRQs, SysTick, VTOR/remap, CONTROL, clocks, IWDG, "
                 "flash word 0 on empty-check parts, BOOT option bits, dual-bank valid banks. Each "
                 "finding cites its source. Reading SYST_CSR clears its COUNTFLAG.")

@@ -61,9 +61,9 @@ def _until(text):
     return chosen
 
 
-def _target_kind(target, fast):
+def _target_kind(target, emu):
     """(kind, version text) of the stub, from what it answers to harmless monitor commands."""
-    if fast:
+    if emu:
         return "emu", "bootjump-emu"
     try:
         text = target.monitor("version")
@@ -124,8 +124,9 @@ def trace(args):
     if args.start == "rom-entry":
         run_to_rom_entry(target, part, args.timeout)
     rom = target.read_or_fail(part.system_memory.base, part.system_memory.size, "system memory")
-    fast = not args.plain and _has_fast_path(target)
-    kind, version = _target_kind(target, fast)
+    has_fast_path = _has_fast_path(target)
+    fast = has_fast_path and not args.plain
+    kind, version = _target_kind(target, has_fast_path)
 
     def readable(addr):
         return part.region_of(addr) in READABLE
@@ -174,8 +175,9 @@ def trace(args):
         target.resync()
     try:
         if failure is None:
+            fault = stop.fault and dict(stop.fault, pc=header.hex32(stop.fault["pc"]))
             writer.end(stop.exit, stop.reason, pc=header.hex32(engine.regs["pc"]),
-                       registers={n: header.hex32(v) for n, v in engine.regs.items()}, fault=stop.fault)
+                       registers={n: header.hex32(v) for n, v in engine.regs.items()}, fault=fault)
     finally:
         writer.close()
     if failure:

@@ -10,7 +10,7 @@ Each check is a pure function of the resulting Snapshot and returns one finding.
 from capstone import arm
 
 from . import cortexm
-from .decode import Decoder, reg_name, thumb_size
+from .decode import DecodeError, Decoder, reg_name, thumb_size
 
 NOTE = "notes/st-bootloader-facts.md"
 # The activation profiles whose ROM re-checks user flash when it is entered by a jump
@@ -18,11 +18,16 @@ NOTE = "notes/st-bootloader-facts.md"
 EMPTY_CHECK_ON_ENTRY = ("empty-check", "empty-check-f04x")
 
 
-class Snapshot:
-    """Registers, the instruction at the PC and the memory words the checks look at."""
+# How far ahead of the PC preflight looks for the branch into the ROM (a jump function's
+# `msr msp, r0; bx r1` is two instructions).
+LOOKAHEAD = 8
 
-    def __init__(self, db, part, regs, insn, words):
-        self.db, self.part, self.regs, self.insn, self.words = db, part, regs, insn, words
+
+class Snapshot:
+    """Registers, the straight-line code from the PC and the memory words the checks look at."""
+
+    def __init__(self, db, part, regs, code, words):
+        self.db, self.part, self.regs, self.code, self.words = db, part, regs, code, words
 
     def word(self, addr):
         return None if addr is None else self.words.get(addr)
@@ -76,14 +81,25 @@ def gather(db, part, regs, read):
     for addr in addresses(db, part):
         data = read(addr, 4)
         words[addr] = None if data is None else int.from_bytes(data, "little")
-    pc = regs["pc"] & ~1
-    insn = None
-    first = read(pc, 2)
-    if first is not None:
+    return Snapshot(db, part, regs, _code(regs["pc"] & ~1, read), words)
+
+
+def _code(pc, read):
+    """Up to LOOKAHEAD instructions from pc, as far as memory can be read and decoded."""
+    decoder, out = Decoder(), []
+    for _ in range(LOOKAHEAD):
+        first = read(pc, 2)
+        if first is None:
+            break
         code = first if thumb_size(int.from_bytes(first, "little")) == 2 else read(pc, 4)
-        if code is not None:
-            insn = Decoder().decode(pc, code)
-    return Snapshot(db, part, regs, insn, words)
+        if code is None:
+            break
+        try:
+            out.append(decoder.decode(pc, code))
+        except DecodeError:
+            break
+        pc += len(code)
+    return out
 
 
 def finding(check, status, message, source):
@@ -95,10 +111,11 @@ def finding(check, status, message, source):
 def branch_target(s):
     """The branch into the ROM: to its reset vector, with the Thumb bit."""
     src = "%s §5.7; DDI0419 A6.7.15 (BX: bit 0 of the target selects Thumb)" % NOTE
-    target = _branch_target(s)
+    target, _ = jump(s)
     if target is None:
-        return finding("branch-target", "warn", "not stopped at a branch (PC 0x%08x): run preflight at the "
-                       "instruction that branches into the ROM to check its target" % s.regs["pc"], src)
+        return finding("branch-target", "warn", "no branch with a known target within %d instructions of the PC "
+                       "0x%08x: run preflight at (or just before) the branch into the ROM to check its target"
+                       % (LOOKAHEAD, s.regs["pc"]), src)
     entry = s.word(s.part.system_memory.base + 4)
     if not target & 1:
         return finding("branch-target", "fail", "the branch goes to 0x%08x without the Thumb bit: the core "
@@ -113,29 +130,41 @@ def branch_target(s):
     return finding("branch-target", "pass", "the branch goes to the ROM's reset vector 0x%08x" % target, src)
 
 
-def _branch_target(s):
-    insn = s.insn
-    if insn is None:
-        return None
-    if insn.id in (arm.ARM_INS_BX, arm.ARM_INS_BLX):
-        op = insn.cs.operands[0]
-        if op.type == arm.ARM_OP_REG:
-            return s.regs.get(reg_name(op.reg))
-        return op.imm | 1       # BLX immediate is an ARM-state branch; not on M-profile
-    if insn.id in (arm.ARM_INS_B, arm.ARM_INS_BL) and insn.cs.operands[0].type == arm.ARM_OP_IMM:
-        return insn.cs.operands[0].imm | 1   # direct branches stay in Thumb state
-    return None
+def jump(s):
+    """(branch target, MSP at the branch) from the straight-line code at the PC: the first branch's
+    target when the instructions before it leave its register alone, and the MSP an `msr msp, rN`
+    on the way sets. (None, MSP) when no such branch is found; the MSP is None when unknown."""
+    known = dict(s.regs)
+    msp = s.regs.get("msp")
+    for insn in s.code:
+        if insn.id in (arm.ARM_INS_BX, arm.ARM_INS_BLX) and insn.cs.operands[0].type == arm.ARM_OP_REG:
+            return known.get(reg_name(insn.cs.operands[0].reg)), msp
+        if insn.id in (arm.ARM_INS_B, arm.ARM_INS_BL) and insn.cs.operands[0].type == arm.ARM_OP_IMM:
+            # A conditional B may not be taken; only the unconditional ones tell where the jump goes.
+            return (insn.cs.operands[0].imm | 1 if insn.cs.cc in (arm.ARM_CC_AL, arm.ARM_CC_INVALID)
+                    else None), msp
+        read, written = insn.cs.regs_access()
+        names = [reg_name(r) for r in written]
+        if "pc" in names:
+            return None, msp        # another kind of branch (pop/ldr/mov pc): target not tracked
+        ops = insn.cs.operands
+        if insn.id == arm.ARM_INS_MSR and ops[0].type == arm.ARM_OP_SYSREG and ops[0].reg == arm.ARM_SYSREG_MSP:
+            msp = known.get(reg_name(ops[1].reg))
+        for n in names:
+            known.pop(n, None)
+    return None, msp
 
 
 def stack_pointer(s):
     src = "%s §5.7 (set MSP from the ROM's vector table last, then branch)" % NOTE
     initial = s.word(s.part.system_memory.base)
-    if initial is None:
-        return finding("msp", "warn", "cannot read the ROM's initial stack pointer", src)
-    if s.regs.get("msp") == initial:
-        return finding("msp", "pass", "MSP = 0x%08x, the ROM's initial stack pointer" % initial, src)
-    return finding("msp", "warn", "MSP = 0x%08x, not the ROM's initial stack pointer 0x%08x"
-                   % (s.regs.get("msp", 0), initial), src)
+    _, msp = jump(s)
+    if initial is None or msp is None:
+        return finding("msp", "warn", "cannot tell the ROM's initial stack pointer or the MSP at the branch", src)
+    if msp == initial:
+        return finding("msp", "pass", "MSP = 0x%08x at the branch, the ROM's initial stack pointer" % initial, src)
+    return finding("msp", "warn", "MSP = 0x%08x at the branch, not the ROM's initial stack pointer 0x%08x"
+                   % (msp, initial), src)
 
 
 def primask(s):

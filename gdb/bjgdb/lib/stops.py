@@ -193,10 +193,10 @@ class StopRules:
             if frame is not None:
                 fault_pc = int.from_bytes(frame, "little")
         name = cortexm.EXCEPTION_NAMES.get(after, "IRQ %d" % (after - 16) if after >= 16 else "exception %d" % after)
-        what = "fetching the instruction at 0x%08x" % step.pc if step.insn is None else \
-            "step %d (0x%08x %s)" % (self.steps - 1, step.pc, step.insn.text)
+        what = "while fetching the instruction at 0x%08x" % step.pc if step.insn is None else \
+            "at step %d (0x%08x %s)" % (self.steps - 1, step.pc, step.insn.text)
         if lockup:
-            text = "the core locked up at %s" % what
+            text = "the core locked up %s" % what
         else:
-            text = "%s (IPSR %d) was taken at %s; the stacked PC is 0x%08x" % (name, after, what, fault_pc)
+            text = "%s (IPSR %d) was taken %s; the stacked PC is 0x%08x" % (name, after, what, fault_pc)
         return Stop("fault", text, {"pc": fault_pc, "ipsr": after, "lockup": lockup})

@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT, SCRATCH
 
 sys.path.insert(0, os.path.join(ROOT, "bin"))
-from bjcli.emu import EXECUTABLE as EMU, Emulator  # noqa: E402
+from bjcli.emu import EXECUTABLE as EMU, Emulator, EmulatorError  # noqa: E402,F401
 
 BOOTJUMP_PY = os.path.join(ROOT, "gdb", "bootjump.py")
 FAKESTUB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fakestub.py")
@@ -34,7 +34,9 @@ def gdb(commands, port=None, timeout=120, elf=None):
 
 
 def scratch(*parts):
-    path = os.path.join(SCRATCH, *parts)
+    """A path in this run's own scratch directory ($BJ_GDB_SCRATCH, set per pytest run by
+    conftest.py; build/test/gdb/ for the bench), so two runs in the shared tree never collide."""
+    path = os.path.join(os.environ.get("BJ_GDB_SCRATCH", SCRATCH), *parts)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     return path
 

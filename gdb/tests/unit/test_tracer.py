@@ -171,4 +171,4 @@ def test_fetch_fault_ends_in_fault_without_a_step(fast):
     steps, stop, target = trace(fault_script(), fast=fast)
     assert [s["pc"] for s in steps] == ["0x1ff00100", "0x1ff00102"]
     assert stop.exit == "fault" and stop.fault == {"pc": 0x1ff01000, "ipsr": 3, "lockup": False}
-    assert "fetching the instruction at 0x1ff01000" in stop.reason
+    assert "while fetching the instruction at 0x1ff01000" in stop.reason
