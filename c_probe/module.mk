@@ -91,9 +91,9 @@ test-probe: $(PROBE_HOST)/test_codec $(PROBE_HOST)/record_tool $(GEN_PARTS) $(PR
 		$$(grep -m1 error: $(PROBE_OUT)/$$p.unsupported)"; done; exit 1,echo "c_probe: built for all $(words $(PROBE_PARTS)) parts")
 TESTS += test-probe
 
-# The probe on bootjump-emu with the ROM model (L011 and L031 stories of issue 5).
-PROBE_EMU_DEPS := $(BIN)/bootjump-emu $(BUILD)/rom/stm32l011.bin $(BUILD)/rom/stm32l031.bin \
-	$(PROBE_OUT)/stm32l011/probe.elf $(PROBE_OUT)/stm32l031/probe.elf
+# The probe on bootjump-emu with the ROM model: the stories of issue 5 (L011, L031), classic on
+# every part, the other recipes.
+PROBE_EMU_DEPS := $(BIN)/bootjump-emu $(foreach p,$(PROBE_PARTS),$(BUILD)/rom/$(p).bin $(PROBE_OUT)/$(p)/probe.elf)
 test-probe-emu: $(PROBE_EMU_DEPS)
 	$(PYTEST) $(PROBE_DIR)/tests/test_emu.py
 TESTS += test-probe-emu

@@ -29,6 +29,9 @@ void bj_record_load(struct bj_record *r)
 	uint16_t cells[BJ_RECORD_CELLS];
 #if BJ_STORE_BACKUP
 	uint32_t words[BJ_STORE_WORDS];
+	/* Reads need the unlock too where the registers sit behind an RCC enable that the reset
+	 * cleared (F1 BKPEN, G0/L4 RTCAPBEN): with it clear they read zero. */
+	BJ_BACKUP_UNLOCK();
 	for (unsigned i = 0; i < BJ_STORE_WORDS; i++)
 		words[i] = MMIO32(bj_backup_addrs[i]);
 	bj_words_to_cells(words, BJ_RECORD_CELLS, BJ_BACKUP_WIDTH, cells);

@@ -493,3 +493,29 @@ def test_g071_g0_empty_boots_the_bootloader(scratch):
     assert (f["recipe"], f["step"], f["boots"], f["outcome"]) == ("g0-empty", "reset-requested", "1", "running"), f
     assert [e["step_name"] for e in seen["ring"]][-2:] == ["empty-set", "reset-requested"]
     assert in_rom(part, seen["pc"]), "PC 0x%08x is not in the ROM" % seen["pc"]
+
+
+def test_f103_no_thumb_faults_into_the_probe(scratch):
+    """The F1 has no system-memory remap, so the HardFault of a branch with bit 0 clear is taken
+    through the probe's own vectors: its handler records the stacked PC in the 16-bit backup
+    registers and resets; the next boot reports it."""
+    part = "stm32f103"
+    usart = bootloader_usart(part)
+    emu = Emulator(part, flash=probe_elf(part), uarts=[usart])
+    emu.start(stderr_path=str(scratch / "emu.stderr"))
+    try:
+        uart = Uart(emu.uart(usart))
+        try:
+            uart.report()
+            uart.send(b"t")
+            assert uart.until("run:")[-1] == "run: no-thumb"
+            back = uart.report()
+        finally:
+            uart.close()
+    finally:
+        emu.stop()
+    with open(os.path.join(ROOT, "build", "rom", part + ".bin"), "rb") as f:
+        rom_reset_vector = int.from_bytes(f.read(8)[4:8], "little")
+    assert (back["recipe"], back["step"], back["outcome"]) == ("no-thumb", "fault", "returned-by-reset"), back
+    assert back["fault-pc"] == "0x%08x" % (rom_reset_vector & ~1), back
+    assert "software" in back["entry"] and back["boots"] == "2" and back["resets"] == "1", back
