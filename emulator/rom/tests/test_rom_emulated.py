@@ -1,6 +1,7 @@
 """The ROM model on bootjump-emu, seen from outside as a user would see a chip: stm32flash on the
 USART's pty, and test firmware (firmware/fw.c) that prints on the same USART each time it runs.
 
+- Every part, booted into the bootloader: stm32flash identifies it by its PID, writes and verifies.
 - STM32L031 (plain), booted into the bootloader: stm32flash identifies it, reads, writes and
   verifies, erases, and starts user code with Go.
 - STM32L011 (empty check): firmware jumping into the ROM comes straight back and the bootloader
@@ -18,7 +19,7 @@ import re
 import pytest
 
 from emulated import (ACK, NACK, SYNC, ROOT, Part, Pty, build_firmware, device_id, emulator,
-                      flash_image, stm32flash)
+                      flash_image, parts, stm32flash)
 
 EMULATOR = ROOT / "build" / "bin" / "bootjump-emu"
 LINE_S = 20   # a line from the firmware, or the ROM's answer, arrives within this
@@ -76,6 +77,21 @@ def test_l031_stm32flash_go(tmp_path):
         assert run.returncode == 0 and "Starting execution" in run.stdout, run.stdout + run.stderr
         # Go: the ROM de-initialises and starts the greeter, which says so on the same USART.
         pty.read_until(entry_line("greeter", 1), LINE_S)
+
+
+# ---------------------------------------------------------------- every part: the bootloader answers
+
+@pytest.mark.parametrize("name", sorted(parts.load().names()))
+def test_every_part_identifies_and_writes(tmp_path, name):
+    """Booted with BOOT0 = 1, each part's ROM answers with its PID and writes and verifies flash
+    (its USART driver, its flash controller's sequences, its erase units)."""
+    part = Part(name)
+    data = bytes(random.Random(name).randrange(256) for _ in range(600))
+    (tmp_path / "data.bin").write_bytes(data)
+    with emulator(part, tmp_path, boot0=1) as emu, Pty(emu.uart(part.usart)) as pty:
+        run = stm32flash(pty.path, "-w", tmp_path / "data.bin", "-v")
+        assert device_id(run) == part.pid and run.returncode == 0, run.stdout + run.stderr
+        assert "Wrote and verified" in run.stdout
 
 
 # ---------------------------------------------------------------- STM32L011: the empty check
