@@ -134,26 +134,39 @@ def instructions_retired(monitor_info):
     return int(found.group(1))
 
 
-@pytest.mark.parametrize("part", ["stm32l011", "stm32l031", "stm32f042", "stm32l073", "stm32f103"])
-def test_plain_accesses_equal_the_access_log(part):
-    """Whole traces on the plain path (capstone's accesses) against the emulator's ground truth."""
-    log = scratch("emu", "%s-access.jsonl" % part)
-    out_file = trace_file("%s-accesses" % part)
+# Whole traces from the ROM entry on five parts, and on the Cortex-M3 one more from the probe's
+# bj_recipe_run through its de-init (Thumb-2 STRD, LDM/POP with PC, IT blocks, literal pools) into
+# the ROM, until the bootloader idles or control comes back.
+ACCESS_LOG_RUNS = [(p, "rom-entry") for p in ("stm32l011", "stm32l031", "stm32f042", "stm32l073", "stm32f103")] + \
+    [("stm32f103", "bj_recipe_run")]
+
+
+@pytest.mark.parametrize("part,start", ACCESS_LOG_RUNS)
+def test_plain_accesses_equal_the_access_log(part, start):
+    """The plain path's accesses (computed with capstone) against the emulator's ground truth, step
+    by step, lined up through `monitor info`'s instruction count."""
+    log = scratch("emu", "%s-%s-access.jsonl" % (part, start))
+    out_file = trace_file("%s-%s-accesses" % (part, start))
     p = parts.lookup(part)
-    entry_cmd = "python import gdb; e = int.from_bytes(gdb.selected_inferior().read_memory(0x%x, 4).tobytes(), 'little') & ~1; gdb.execute('hbreak *0x%%x' %% e); gdb.execute('continue')" % (p.system_memory.base + 4)
+    if start == "rom-entry":
+        go = ["python import gdb; e = int.from_bytes(gdb.selected_inferior().read_memory(0x%x, 4).tobytes(), "
+              "'little') & ~1; gdb.execute('hbreak *0x%%x' %% e); gdb.execute('continue')" % (p.system_memory.base + 4)]
+    else:
+        go = ["hbreak %s" % start, "continue"]
     with running(part, probe(part), access_log=log) as e:
-        out, err = gdb(arm(part, "classic") + [entry_cmd, "monitor info",
-                                                "bootjump trace --from here --plain --out %s" % out_file],
+        out, err = gdb(arm(part, "classic") + go + ["delete", "monitor info",
+                                                     "bootjump trace --from here --plain --out %s" % out_file],
                        port=e.gdb_port, elf=probe(part))
     trace = schema.load(out_file)
     assert trace.end is not None, err
-    start = instructions_retired(out + err)    # batch GDB prints a monitor command's output on stderr
+    assert trace.end["exit"] in ("user-flash", "bootloader-idle"), trace.end
+    start_count = instructions_retired(out + err)    # batch GDB prints a monitor command's output on stderr
     by_step = {}
     with open(log) as f:
         for line in f:
             rec = json.loads(line)
             if rec.get("by") == "insn":
-                by_step.setdefault(rec["step"] - start, []).append(
+                by_step.setdefault(rec["step"] - start_count, []).append(
                     {k: rec[k] for k in ("op", "addr", "size", "value")})
     mismatches = [(s["i"], s["pc"], s["insn"], s["mem"], by_step.get(s["i"], []))
                   for s in trace.steps if _norm(s["mem"]) != _norm(by_step.get(s["i"], []))]
