@@ -35,11 +35,6 @@ void bj_bits_set(uint16_t *cells, unsigned bit, unsigned width, uint32_t value)
 	}
 }
 
-unsigned bj_storage_words(unsigned ncells, unsigned width)
-{
-	return (ncells * BJ_CELL_BITS + width - 1) / width;
-}
-
 void bj_cells_to_words(const uint16_t *cells, unsigned ncells, unsigned width, uint32_t *words)
 {
 	for (unsigned i = 0; i < ncells; i++) {
@@ -124,6 +119,11 @@ void bj_record_checkpoint(struct bj_record *r, unsigned step)
 {
 	r->f[BJ_REC_STEP] = step;
 	r->f[BJ_REC_STEP_BOOT] = r->f[BJ_REC_BOOTS];
+}
+
+const char *bj_recipe_name(unsigned code)
+{
+	return code < BJ_RECIPE_COUNT ? recipe_names[code] : "unknown";
 }
 
 const char *bj_record_outcome(const struct bj_record *r)

@@ -19,7 +19,7 @@ uint32_t bj_bits_get(const uint16_t *cells, unsigned bit, unsigned width);
 void bj_bits_set(uint16_t *cells, unsigned bit, unsigned width, uint32_t value);
 
 /* Storage registers are 16 or 32 bits wide; a 32-bit register holds cell 2i in its low half. */
-unsigned bj_storage_words(unsigned ncells, unsigned width);
+#define BJ_STORAGE_WORDS(ncells, width) (((ncells) * BJ_CELL_BITS + (width) - 1u) / (width))
 void bj_cells_to_words(const uint16_t *cells, unsigned ncells, unsigned width, uint32_t *words);
 void bj_words_to_cells(const uint32_t *words, unsigned ncells, unsigned width, uint16_t *cells);
 
@@ -37,6 +37,9 @@ void bj_record_arm(struct bj_record *r, unsigned recipe, unsigned options);
 void bj_record_checkpoint(struct bj_record *r, unsigned step);
 /* idle, refused, running, returned-by-branch or returned-by-reset (c_probe/README.md, "Outcome"). */
 const char *bj_record_outcome(const struct bj_record *r);
+
+/* The recipe's name from record.json, or "unknown". */
+const char *bj_recipe_name(unsigned code);
 
 /* Calls emit once per fact, in the order and with the text c_probe/record.py's facts() gives. */
 typedef void bj_fact_fn(void *ctx, const char *key, const char *value);

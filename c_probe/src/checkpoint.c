@@ -8,7 +8,7 @@ __attribute__((section(".bj_noinit.mailbox"))) volatile struct bj_mailbox bj_mai
 __attribute__((section(".bj_noinit.record"))) uint16_t bj_ram_record[BJ_RECORD_CELLS];
 __attribute__((section(".bj_noinit.ring"))) uint16_t bj_ram_ring[BJ_RING_CELLS];
 
-#define BJ_STORE_WORDS ((BJ_RECORD_CELLS * BJ_CELL_BITS + BJ_BACKUP_WIDTH - 1u) / BJ_BACKUP_WIDTH)
+#define BJ_STORE_WORDS BJ_STORAGE_WORDS(BJ_RECORD_CELLS, BJ_BACKUP_WIDTH)
 #if BJ_BACKUP_COUNT >= BJ_STORE_WORDS
 #define BJ_STORE_BACKUP 1
 static const uint32_t bj_backup_addrs[BJ_BACKUP_COUNT] = BJ_BACKUP_ADDRS;

@@ -6,7 +6,6 @@
 #define BJ_RAMFUNC __attribute__((section(".ramfunc"), noinline, long_call))
 
 #if defined(BJ_IP_FLASH_FLASH_L0)
-#define BJ_HAVE_ERASE 1
 /* RM0377 §3.3.4 "Page erase": unlock PECR then program memory with their key pairs, ERASE and
  * PROG set, write a word of the page, wait for BSY to clear; lock again. */
 static BJ_RAMFUNC void erase_page0_from_sram(void)
@@ -28,7 +27,6 @@ static BJ_RAMFUNC void erase_page0_from_sram(void)
 	FLASH_PECR |= FLASH_PECR_PELOCK;
 }
 #elif defined(BJ_IP_FLASH_FLASH_F0) || defined(BJ_IP_FLASH_FLASH_F1)
-#define BJ_HAVE_ERASE 1
 /* RM0091 §3.2.2 / PM0075 §2.3.4 "Page erase": unlock with KEY1, KEY2; PER, the page address in
  * AR, STRT; wait for BSY to clear; EOP is cleared by writing it; lock again. */
 static BJ_RAMFUNC void erase_page0_from_sram(void)
@@ -47,7 +45,6 @@ static BJ_RAMFUNC void erase_page0_from_sram(void)
 	FLASH_CR |= FLASH_CR_LOCK;
 }
 #elif defined(BJ_IP_FLASH_FLASH_F4)
-#define BJ_HAVE_ERASE 1
 /* RM0368 §3.5.3 "Sector erase": unlock with KEY1, KEY2; SER with SNB = 0 and a PSIZE (x32 at
  * 2.7-3.6 V), STRT; wait for BSY to clear; clear EOP; lock again. Sector 0 (16 KB) holds only the
  * vector table: probe.ld starts the code on the next erase unit. */
@@ -67,7 +64,6 @@ static BJ_RAMFUNC void erase_page0_from_sram(void)
 	FLASH_CR |= FLASH_CR_LOCK;
 }
 #elif defined(BJ_IP_FLASH_FLASH_G0) || defined(BJ_IP_FLASH_FLASH_L4)
-#define BJ_HAVE_ERASE 1
 #if defined(BJ_IP_FLASH_FLASH_G0)
 #define BJ_FLASH_BUSY FLASH_SR_BSY1
 #else
@@ -92,20 +88,13 @@ static BJ_RAMFUNC void erase_page0_from_sram(void)
 	FLASH_CR |= FLASH_CR_LOCK;
 }
 #else
-#define BJ_HAVE_ERASE 0
+#error "c_probe/src/flash.c: no page erase for this part's FLASH variant"
 #endif
-
-bool bj_flash_can_erase(void)
-{
-	return BJ_HAVE_ERASE;
-}
 
 /* True when flash word 0 reads erased afterwards: what the ROM's empty check looks at. */
 bool bj_erase_page0(void)
 {
-#if BJ_HAVE_ERASE
 	erase_page0_from_sram();
-#endif
 	return MMIO32(BJ_FLASH_BASE) == BJ_FLASH_ERASED;
 }
 

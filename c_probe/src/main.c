@@ -16,18 +16,16 @@ static void say_fact(void *ctx, const char *key, const char *value)
 	say(key, value);
 }
 
-static const char *const recipe_names[BJ_RECIPE_COUNT] = BJ_RECIPE_NAMES_INIT;
-
 static void report(const struct bj_record *r)
 {
 	say("part", BJ_PART_NAME);
-	say("default", recipe_names[BJ_PROBE_DEFAULT_RECIPE]);
+	say("default", bj_recipe_name(BJ_PROBE_DEFAULT_RECIPE));
 	bj_record_facts(r, say_fact, NULL);
 }
 
 static void run(struct bj_record *r, unsigned recipe, unsigned options, unsigned param)
 {
-	say("run", recipe < BJ_RECIPE_COUNT ? recipe_names[recipe] : "unknown");
+	say("run", bj_recipe_name(recipe));
 	/* The de-init resets the USART: the line must be out before. */
 	bj_uart_flush();
 	const char *why = bj_recipe_run(r, recipe, options, param);

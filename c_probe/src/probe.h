@@ -44,7 +44,6 @@ void bj_rcc_reset(void);
 void bj_remap_system_memory(void);
 
 /* flash.c */
-bool bj_flash_can_erase(void);
 bool bj_erase_page0(void);
 /* F04x only (BJ_PART_PROFILE_EMPTY_CHECK_F04X): BOOT_SEL as loaded, clearing it in the option
  * bytes (NULL, or why not), and the option reload that applies it through a reset. */

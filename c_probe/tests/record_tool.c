@@ -64,7 +64,7 @@ static int encode(unsigned width, int argc, char **argv)
 	uint32_t words[BJ_RECORD_CELLS];
 	bj_record_encode(&r, cells);
 	bj_cells_to_words(cells, BJ_RECORD_CELLS, width, words);
-	for (unsigned i = 0; i < bj_storage_words(BJ_RECORD_CELLS, width); i++)
+	for (unsigned i = 0; i < BJ_STORAGE_WORDS(BJ_RECORD_CELLS, width); i++)
 		printf("0x%08x\n", (unsigned)words[i]);
 	return 0;
 }
@@ -72,8 +72,8 @@ static int encode(unsigned width, int argc, char **argv)
 static int decode(unsigned width, int argc, char **argv)
 {
 	uint32_t words[BJ_RECORD_CELLS] = {0};
-	if ((unsigned)argc > bj_storage_words(BJ_RECORD_CELLS, width)) {
-		fprintf(stderr, "record_tool: at most %u words of %u bits\n", bj_storage_words(BJ_RECORD_CELLS, width), width);
+	if ((unsigned)argc > BJ_STORAGE_WORDS(BJ_RECORD_CELLS, width)) {
+		fprintf(stderr, "record_tool: at most %u words of %u bits\n", BJ_STORAGE_WORDS(BJ_RECORD_CELLS, width), width);
 		return 2;
 	}
 	for (int i = 0; i < argc; i++) {

@@ -33,7 +33,7 @@ static void test_storage_widths(void)
 	uint16_t cells[3] = {0x424a, 0x0201, 0x1234};
 	uint32_t w32[2], w16[3];
 	uint16_t back[3];
-	CHECK(bj_storage_words(3, 32) == 2 && bj_storage_words(3, 16) == 3 && bj_storage_words(10, 32) == 5);
+	CHECK(BJ_STORAGE_WORDS(3u, 32u) == 2 && BJ_STORAGE_WORDS(3u, 16u) == 3 && BJ_STORAGE_WORDS(10u, 32u) == 5);
 	bj_cells_to_words(cells, 3, 32, w32);
 	CHECK(w32[0] == 0x0201424au && w32[1] == 0x00001234u);
 	bj_words_to_cells(w32, 3, 32, back);
