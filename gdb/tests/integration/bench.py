@@ -17,21 +17,7 @@ from traces import schema  # noqa: E402
 
 PART = "stm32l031"
 
-# Runs inside GDB: time a Python-driven loop of GDB's own stepi + info registers, N steps.
-NAIVE = """python
-n = %d
-t0 = time.monotonic()
-for _ in range(n):
-    gdb.execute("stepi", to_string=True)
-    gdb.execute("info registers", to_string=True)
-print("naive: %%d steps in %%.3f s" %% (n, time.monotonic() - t0))
-end"""
-
-TIMED_TRACE = """python
-t0 = time.monotonic()
-gdb.execute("bootjump trace --from here --max-steps %d --until user-flash,fault,reset --out %s %s")
-print("trace: %%.3f s" %% (time.monotonic() - t0))
-end"""
+IN_GDB = os.path.join(HERE, "bench_in_gdb.py")
 
 
 def to_rom_entry():
@@ -44,15 +30,16 @@ def to_rom_entry():
 def run(body):
     """One fresh emulator from power-on, the probe armed, GDB at the ROM entry, then `body`."""
     with running(PART, probe(PART)) as e:
-        out, err = gdb(arm(PART, "classic") + to_rom_entry() + [body], port=e.gdb_port, elf=probe(PART),
-                       timeout=600)
+        out, err = gdb(arm(PART, "classic") + to_rom_entry() + ["source %s" % IN_GDB, body],
+                       port=e.gdb_port, elf=probe(PART), timeout=600)
     return out, err
 
 
 def timed_trace(steps, plain):
     path = scratch("bench", "trace-%s.jsonl" % ("plain" if plain else "fast"))
-    out, err = run(TIMED_TRACE % (steps, path, "--plain" if plain else ""))
-    found = re.search(r"trace: ([\d.]+) s", out)
+    out, err = run("python trace('--from here --max-steps %d --until user-flash,fault,reset --out %s %s')"
+                   % (steps, path, "--plain" if plain else ""))
+    found = re.search(r"bench trace seconds: ([\d.]+)", out)
     if not found:
         sys.exit("bench-gdb: the trace did not run:\n%s\n%s" % (out[-1500:], err[-1500:]))
     trace = schema.load(path)
@@ -62,13 +49,13 @@ def timed_trace(steps, plain):
 def main():
     # The idle stop is off so that every method steps the same count of instructions along the
     # same path: the ROM's start-up, then its wait for 0x7F.
-    steps = int(os.environ.get("BENCH_GDB_STEPS", "3000"))
+    steps = int(os.environ.get("BENCH_GDB_STEPS", "20000"))
     n_fast, t_fast, fast = timed_trace(steps, plain=False)
     n_plain, t_plain, plain = timed_trace(steps, plain=True)
     if fast.steps != plain.steps:
         sys.exit("bench-gdb: the fast and plain traces differ; the figures would compare different work")
-    out, err = run(NAIVE % n_fast)
-    found = re.search(r"naive: (\d+) steps in ([\d.]+) s", out)
+    out, err = run("python naive(%d)" % n_fast)
+    found = re.search(r"bench naive: (\d+) steps, seconds: ([\d.]+)", out)
     if not found:
         sys.exit("bench-gdb: the naive loop did not run:\n%s\n%s" % (out[-1500:], err[-1500:]))
     n_naive, t_naive = int(found.group(1)), float(found.group(2))
