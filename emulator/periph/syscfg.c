@@ -1,6 +1,6 @@
 /* The SYSCFG memory remap (RM0377 §10.2.1 CFGR1.MEM_MODE, RM0091 §9.1.1, RM0368 §7.2.1
- * MEMRMP, RM0444 and RM0394 likewise): after every reset MEM_MODE shows what the boot pins and
- * option bits selected, and writing it changes what address 0 shows at once. The register and
+ * MEMRMP, RM0444 and RM0394 likewise): after every reset MEM_MODE shows what the boot pins,
+ * option bits and empty checks selected, and writing it changes what address 0 shows at once. The register and
  * field are the part's `remap` data; the other SYSCFG registers are storage. */
 #include "periph.h"
 
@@ -43,8 +43,13 @@ static void reset(struct periph *p, enum chip_reset_kind kind)
 	uint32_t *r = &p->regs[(f->reg - p->desc->base) / 4];
 	uint32_t boot = encode(p, p->chip->boot);
 	*r = (*r & ~field_mask(f)) | boot << f->lsb;
-	if (variant(p)->boot_mode_shift >= 0)
-		*r |= boot << variant(p)->boot_mode_shift;
+	/* L0 BOOT_MODE shows the boot pins, not the final choice (RM0377 §10.2.1: bit 8 the BOOT0
+	 * pin, bit 9 the complement of nBOOT1), so BFB2 or the empty check do not show there. */
+	if (variant(p)->boot_mode_shift >= 0) {
+		struct bj_bitref nboot1 = p->chip->part->opt_nboot1;
+		uint32_t pins = (p->chip->boot0 ? 1u : 0u) | (nboot1.reg && !chip_bit(p->chip, nboot1) ? 2u : 0u);
+		*r |= pins << variant(p)->boot_mode_shift;
+	}
 }
 
 static void reg_write(struct periph *p, uint32_t off, uint32_t v, uint32_t mask)
