@@ -47,7 +47,9 @@ class RegisterLayout:
             f = line.split()
             if len(f) < 8 or f[0] == "Name" or not f[1].isdigit() or not f[-1].isdigit():
                 continue
-            regs.append(Reg(f[0], int(f[-2]), int(f[-1]), int(f[4])))
+            # Stubs differ in case (OpenOCD: "xPSR") and width (OpenOCD: primask ... control are
+            # 1 byte); the trace uses GDB's lower-case names and whole values.
+            regs.append(Reg(f[0].lower(), int(f[-2]), int(f[-1]), int(f[4])))
         return cls(regs)
 
     def decode_g(self, payload):

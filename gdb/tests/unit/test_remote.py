@@ -89,3 +89,19 @@ def test_memory_errors_are_reported(layout):
     assert link.read(0x08000000, 2) == b"\x08\x68"
     with pytest.raises(remote.RemoteError, match="E01"):
         link.read(0x20000000, 4)
+
+
+def test_openocd_layout():
+    """OpenOCD 0.12 against an M0+ (captured): "xPSR", 1-byte special registers, `g` without them."""
+    text = open(os.path.join(os.path.dirname(__file__), "data", "remote-registers-openocd.txt")).read()
+    layout = remote.RegisterLayout.parse(text)
+    assert layout.names == list(remote.TRACKED)
+    values = all_regs()
+    values.update(primask=1, basepri=0, faultmask=0, control=2)
+    g = "".join(le(values[n]) for n in remote.TRACKED[:17])
+    answers = {"g": g}
+    for r in layout.regs:
+        if r.offset >= 68:
+            answers["p%x" % r.pnum] = values[r.name].to_bytes(r.size, "little").hex()
+    link = remote.Link(Packets(answers), layout)
+    assert link.registers(remote.StopReply("T05")) == values
