@@ -681,9 +681,19 @@ void chip_describe(struct chip *chip, char *buf, size_t len)
 	static const char *const states[] = {
 		[CHIP_RUNNING] = "running", [CHIP_HALTED] = "halted", [CHIP_SLEEPING] = "sleeping", [CHIP_LOCKUP] = "locked up",
 	};
+	static const char *const faults[] = {
+		[FAULT_UNDEFINSTR] = "undefined instruction", [FAULT_INVSTATE] = "INVSTATE", [FAULT_UNALIGNED] = "unaligned access",
+		[FAULT_BUS_DATA] = "bus error", [FAULT_BUS_FETCH] = "instruction fetch bus error", [FAULT_INVPC] = "bad EXC_RETURN",
+		[FAULT_SVC] = "SVC escalated", [FAULT_BKPT] = "BKPT without a debugger", [FAULT_VECTOR] = "vector read bus error",
+		[FAULT_STACKING] = "stacking bus error",
+	};
 	uint64_t ns = tb_ns(chip);
-	snprintf(buf, len, "%s (%s) %s, pc 0x%08x, booted from %s (BOOT0=%d), address 0 shows %s, %llu instructions, %llu.%06llu ms, HCLK %llu Hz",
-		 chip->part->name, chip->part->designator, states[chip->state], chip_reg_read(chip, CHIP_PC), boot_name(chip->boot),
-		 chip->boot0, boot_name(chip->mapped), (unsigned long long)chip->insns, (unsigned long long)(ns / 1000000),
-		 (unsigned long long)(ns % 1000000), (unsigned long long)chip->tb.hz);
+	int n = snprintf(buf, len, "%s (%s) %s, pc 0x%08x, booted from %s (BOOT0=%d), address 0 shows %s, %llu instructions, "
+			 "%llu.%06llu ms, HCLK %llu Hz",
+			 chip->part->name, chip->part->designator, states[chip->state], chip_reg_read(chip, CHIP_PC),
+			 boot_name(chip->boot), chip->boot0, boot_name(chip->mapped), (unsigned long long)chip->insns,
+			 (unsigned long long)(ns / 1000000), (unsigned long long)(ns % 1000000), (unsigned long long)chip->tb.hz);
+	if (chip->n_faults && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ", %u fault%s, the last a %s at 0x%08x", chip->n_faults,
+			 chip->n_faults > 1 ? "s" : "", faults[chip->last_fault], chip->last_fault_pc);
 }

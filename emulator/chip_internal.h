@@ -67,7 +67,6 @@ struct nvic_state {
 	uint32_t ccr;
 	uint32_t shcsr_enables; /* MEMFAULTENA, BUSFAULTENA, USAGEFAULTENA (v7-M) */
 	uint32_t cfsr, hfsr, mmfar, bfar;
-	bool sleep_on_exit_pending;
 };
 
 struct systick_state {
@@ -160,7 +159,7 @@ struct chip {
 
 	struct periph *periphs;
 	unsigned n_periphs;
-	struct periph *rcc, *flashc, *syscfg, *iwdg;
+	struct periph *rcc, *flashc, *syscfg;
 	struct periph **uarts;
 	unsigned n_uarts;
 
