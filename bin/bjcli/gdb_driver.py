@@ -151,7 +151,7 @@ def arm_mailbox():
 def run_to_jump():
     """Continue until the probe jumps, resets on purpose, or refuses the recipe. Returns the
     `bootjump trace` arguments that fit where it stopped, or None when it refused or never got
-    to the jump within the timeout (result "refused" or "stuck" says which)."""
+    to the jump within its time (result "refused" or "stuck" says which)."""
     p = PLAN["probe"]
     points = {symbol(p["jump"]): "jump", symbol(p["reset"]): "reset"}
     for addr in points:
@@ -161,15 +161,14 @@ def run_to_jump():
     refusal = symbol(p["checkpoint"])
     _internal.append(hbreak(refusal, "$r1 == %d" % p["refused_step"]))
     say("running the probe to its jump")
-    continue_for(PLAN["jump_timeout"])
-    where = pc()
+    where, spent = run_until(set(points) | {refusal}, PLAN["jump"])
     delete_breakpoints()
     if where == refusal:
         result["refused"] = refusal_reason()
         return None
     kind = points.get(where)
     if kind is None:
-        result["stuck"] = stuck(where)
+        result["stuck"] = dict(stuck(where), **spent)
         return None
     result["stopped_at"] = p[kind]
     if kind == "jump":
@@ -207,7 +206,7 @@ def trace(args):
     command = ["bootjump", "trace", "--out", t["out"], "--max-steps", str(t["max_steps"]),
                "--part", PLAN["part"]] + args
     if args[1] == "rom-entry":
-        command += ["--timeout", "%g" % PLAN["jump_timeout"]]
+        command += ["--timeout", "%g" % PLAN["rom_entry_timeout"]]
     try:
         # Not to_string: the tracer's progress lines reach bin/bootjump as they are printed.
         gdb.execute(" ".join(command))
@@ -224,28 +223,34 @@ def emulated_ms():
     return float(found.group(1)) if found else None
 
 
-def watch():
-    """After the trace, let the chip run until the probe starts again (the ROM returned to it,
-    or a reset: watchdog, software) or for `ms` of the target's time, then read its record."""
-    w = PLAN["watch"]
-    delete_breakpoints()
-    _internal.append(hbreak(symbol(PLAN["probe"]["main"])))
+def run_until(stops, budget):
+    """Let the target run until the PC is at one of `stops` (breakpoints the caller set) or
+    budget["ms"] of the target's time went by: bootjump-emu's emulated time (`monitor info`), so
+    a loaded host does not change the answer, else wall-clock time; budget["wall_limit"] bounds
+    it in seconds either way. Returns (pc, {"elapsed_ms", "clock"})."""
     start_ms = emulated_ms()
-    deadline = time.monotonic() + w["wall_limit"]
+    deadline = time.monotonic() + budget["wall_limit"]
     elapsed = 0.0
-    came_back = False
-    main = symbol(PLAN["probe"]["main"])
-    while not came_back and elapsed < w["ms"] and time.monotonic() < deadline:
-        chunk = 0.1 if start_ms is not None else w["ms"] / 1000.0
+    while True:
         t0 = time.monotonic()
-        continue_for(chunk)
-        came_back = pc() == main
+        continue_for(0.1 if start_ms is not None else budget["ms"] / 1000.0)
+        where = pc()
         now = emulated_ms() if start_ms is not None else None
         elapsed = now - start_ms if now is not None else elapsed + (time.monotonic() - t0) * 1000.0
+        if where in stops or elapsed >= budget["ms"] or time.monotonic() >= deadline:
+            return where, {"elapsed_ms": round(elapsed, 3), "clock": "wall" if start_ms is None else "emulated"}
+
+
+def watch():
+    """After the trace, let the chip run until the probe starts again (the ROM returned to it,
+    or a reset: watchdog, software) or for a while, then read its record."""
     delete_breakpoints()
-    after = {"elapsed_ms": round(elapsed, 3), "probe_ran": came_back,
-             "clock": "emulated" if start_ms is not None else "wall"}
-    if came_back:
+    main = symbol(PLAN["probe"]["main"])
+    _internal.append(hbreak(main))
+    where, after = run_until({main}, PLAN["watch"])
+    delete_breakpoints()
+    after["probe_ran"] = where == main
+    if after["probe_ran"]:
         after["record"] = probe_record()
     result["after"] = after
 

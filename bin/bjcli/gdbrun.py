@@ -10,10 +10,12 @@ The plan (a dict, written to a JSON file for the driver):
   mailbox         {"addr", "data" (hex)} to write before the run, or None
   probe           symbol names and record step names of the probe, or None (no probe: trace
                   from the ROM entry)
-  jump_timeout    seconds to reach the jump (or the ROM entry)
+  jump            {"ms", "wall_limit"}: how long the probe may take to reach its jump
+  rom_entry_timeout  seconds a firmware without the probe may take to reach the ROM entry
   remote_timeout  GDB's remotetimeout
   trace           {"out", "max_steps"}
   watch           {"ms", "wall_limit"} or None: after the trace, run until the probe starts again
+                  (ms: the target's time, emulated on bootjump-emu; wall_limit: seconds)
   leave_running   detach at the end, leaving the chip running (the demo's USART check)
 """
 import json
@@ -38,7 +40,7 @@ def require_gdb():
 
 
 def run(plan, log_path, timeout, progress=None):
-    """Run the plan; returns the driver's result dict. GDB's whole output goes to log_path."""
+    """Run the plan; returns the driver's result dict. GDB's whole output goes to log_path, timed."""
     require_gdb()
     with tempfile.TemporaryDirectory(prefix="bootjump-gdb-") as tmp:
         plan = dict(plan, result=os.path.join(tmp, "result.json"))
@@ -71,9 +73,10 @@ def run(plan, log_path, timeout, progress=None):
 
 
 def _follow(proc, log, timeout, progress):
-    """Copy GDB's output to the log as it comes, progress lines to the progress line. False when
-    the timeout expired first."""
-    deadline = time.monotonic() + timeout
+    """Copy GDB's output to the log as it comes (each line with the seconds since GDB started),
+    progress lines to the progress line. False when the timeout expired first."""
+    started = time.monotonic()
+    deadline = started + timeout
     pending = b""
     while True:
         left = deadline - time.monotonic()
@@ -90,7 +93,7 @@ def _follow(proc, log, timeout, progress):
         *lines, pending = pending.split(b"\n")
         for raw in lines:
             line = raw.decode(errors="replace")
-            log.write(line + "\n")
+            log.write("%8.3f  %s\n" % (time.monotonic() - started, line))
             if progress and line.startswith(("bootjump trace:", "bootjump-run:")):
                 progress(line.split(":", 1)[1].strip())
         log.flush()

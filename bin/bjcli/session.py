@@ -13,9 +13,10 @@ from .firmware import PROBE_SYMBOLS, open_firmware
 from .paths import BUILD, ROOT
 
 MAX_STEPS = 100000
-# From reset to bj_jump the probe needs well under a second, even on silicon (its UART report at
-# 115200 baud is most of it); a firmware of yours may wait for something first.
-PROBE_JUMP_TIMEOUT = 5.0
+# From reset to bj_jump the probe needs well under a second of the chip's time (its UART report
+# at 115200 baud is most of it); on the emulator that is emulated time, whatever the host's load.
+PROBE_JUMP = {"ms": 2000.0, "wall_limit": 60.0}
+# A firmware of yours may wait for something before it jumps: the tracer's --timeout, wall clock.
 ROM_ENTRY_TIMEOUT = 30.0
 REMOTE_TIMEOUT = 10
 
@@ -98,17 +99,16 @@ def run(req, progress=None):
     if os.path.exists(trace):
         os.unlink(trace)   # a stale trace must never pass for this run's
     mailbox, probe = _probe_plan(part, recipe, req.allow_destructive) if fw.is_probe else (None, None)
-    jump_timeout = PROBE_JUMP_TIMEOUT if fw.is_probe else ROM_ENTRY_TIMEOUT
     started = time.monotonic()
     with targets.open_target(req.target, part, fw, req.uarts) as target:
         plan = {"root": ROOT, "part": part.name, "connect": target.connect,
                 "elf": fw.path if fw.is_elf else None, "load": target.load, "mailbox": mailbox,
-                "probe": probe, "jump_timeout": jump_timeout, "remote_timeout": REMOTE_TIMEOUT,
+                "probe": probe, "jump": PROBE_JUMP, "rom_entry_timeout": ROM_ENTRY_TIMEOUT, "remote_timeout": REMOTE_TIMEOUT,
                 "trace": {"out": trace, "max_steps": req.max_steps},
-                "watch": {"ms": recipes.watch_ms(), "wall_limit": 10.0} if req.watch else None,
+                "watch": {"ms": recipes.watch_ms(), "wall_limit": 30.0} if req.watch else None,
                 "leave_running": req.while_running is not None}
         # Generous: the plain path on a slow link steps a few hundred times a second.
-        timeout = 60 + jump_timeout + req.max_steps / 200
+        timeout = 60 + PROBE_JUMP["wall_limit"] + ROM_ENTRY_TIMEOUT + req.max_steps / 200
         result = gdbrun.run(plan, os.path.join(out_dir, stem + ".gdb.log"), timeout, progress)
         if result["error"]:
             raise CliError(result["error"] + _partial(trace))

@@ -24,7 +24,7 @@ def after_sentence(after):
     if not after:
         return None
     how = came_back(after)
-    span = "%g ms of %s time" % (after["elapsed_ms"], "emulated" if after["clock"] == "emulated" else "wall-clock")
+    span = "%g ms of %s time" % (after["elapsed_ms"], after["clock"])
     if how is None:
         return "Afterwards the probe did not run again within %s: the chip stayed where the trace left it." % span
     rec = after["record"]
@@ -42,8 +42,8 @@ def stuck_sentence(out):
     if s["ipsr"]:
         where = "in exception %d (%s) %s" % (s["ipsr"], exception_name(s["ipsr"]), where)
     rec = s.get("record") or {}
-    return ("The probe never reached its jump: the core was %s when the timeout stopped it; the "
-            "probe's last checkpoint was %s." % (where, rec.get("step", "unreadable")))
+    return ("The probe never reached its jump: after %g ms of %s time the core was %s; the probe's "
+            "last checkpoint was %s." % (s["elapsed_ms"], s["clock"], where, rec.get("step", "unreadable")))
 
 
 def wrap(text, indent="  ", width=100):

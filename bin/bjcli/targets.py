@@ -1,22 +1,24 @@
 """`--target`: where the jump runs, and what bootjump starts to reach it.
 
   emu               bootjump-emu, started here with the firmware in flash, halted at power-on
-  openocd[=CFG]     OpenOCD with the part's board file from openocd/ (or CFG): silicon
+  emu+openocd       the same emulated chip reached through stock OpenOCD (its JTAG port and
+                    openocd/emu/<family>.cfg): the path silicon takes, without silicon
+  openocd[=CFG]     OpenOCD with the part's board file, openocd/board/<family>.cfg (or CFG): silicon
   remote=HOST:PORT  any GDB server already running (a bootjump-emu started by hand, st-util, ...)
 
-The firmware is loaded through GDB (`load`, then `monitor reset halt`) on every target but emu.
+The firmware is loaded through GDB (`load`, then `monitor reset halt`) on openocd and remote
+targets; the emulator starts with it in flash. OpenOCD is started and stopped by openocd/launch.py.
 """
 import contextlib
-import glob
 import os
 import socket
 
-from . import CliError
-from .emu import Emulator, EmulatorError
-from .paths import ROOT
-from .openocd import OpenOCD
+from openocd.launch import OpenOCD, OpenOCDError, board_config, emu_config
 
-KINDS = "emu, openocd[=CFG] or remote=HOST:PORT"
+from . import CliError, procs
+from .emu import Emulator, EmulatorError
+
+KINDS = "emu, emu+openocd, openocd[=CFG] or remote=HOST:PORT"
 
 
 class Target:
@@ -27,7 +29,7 @@ class Target:
 def parse(spec):
     """(kind, argument) of a --target value; a clear error for anything else."""
     kind, _, arg = spec.partition("=")
-    if kind == "emu" and not arg:
+    if kind in ("emu", "emu+openocd") and not arg:
         return kind, None
     if kind == "openocd":
         return kind, arg or None
@@ -37,17 +39,6 @@ def parse(spec):
             return kind, (host, int(port))
         raise CliError("--target remote=%s: expected HOST:PORT, e.g. remote=127.0.0.1:3333" % arg)
     raise CliError("--target %s: expected %s" % (spec, KINDS))
-
-
-def board_file(part):
-    """openocd/'s board file for the part's family, named after the upstream target config."""
-    stem = os.path.splitext(os.path.basename(part.raw["openocd"]["target"]))[0]
-    found = sorted(glob.glob(os.path.join(ROOT, "openocd", "**", stem + ".cfg"), recursive=True))
-    found = [f for f in found if os.sep + "emu" + os.sep not in f]
-    if not found:
-        raise CliError("openocd/ has no board file for %s yet (looked for %s.cfg); give one with "
-                       "--target openocd=CFG" % (part.name, stem))
-    return found[0]
 
 
 def check_gdb_server(host, port, timeout=3.0):
@@ -73,18 +64,50 @@ def check_gdb_server(host, port, timeout=3.0):
 
 
 @contextlib.contextmanager
+def _emulator(part, firmware, uarts, jtag=False):
+    emu = Emulator(part.name, flash=firmware.path, gdb=not jtag, jtag=jtag, halt=True, uarts=uarts)
+    try:
+        emu.start()
+    except EmulatorError as e:
+        raise CliError(str(e)) from None
+    try:
+        yield emu
+    finally:
+        emu.stop()
+
+
+@contextlib.contextmanager
+def _openocd(configs, variables=None):
+    for cfg in configs:
+        if not os.path.isfile(cfg):
+            raise CliError("OpenOCD config %s not found%s" % (
+                os.path.relpath(cfg), "" if variables else ": openocd/board/ has no board file for this "
+                "part's family yet; give one with --target openocd=CFG"))
+    ocd = OpenOCD(configs, variables=variables)
+    try:
+        ocd.start()
+    except OpenOCDError as e:
+        raise CliError(str(e)) from None
+    # Registered too, so that bin/bootjump's last-resort cleanup knows it.
+    proc = procs.started(ocd.proc)
+    try:
+        yield ocd
+    finally:
+        ocd.stop()
+        procs.stop(proc)
+
+
+@contextlib.contextmanager
 def open_target(spec, part, firmware, uarts=()):
     kind, arg = parse(spec)
     if kind == "emu":
-        emu = Emulator(part.name, flash=firmware.path, gdb=True, halt=True, uarts=uarts)
-        try:
-            emu.start()
-        except EmulatorError as e:
-            raise CliError(str(e)) from None
-        try:
+        with _emulator(part, firmware, uarts) as emu:
             yield Target(kind, "127.0.0.1:%d" % emu.gdb_port, load=False, emulator=emu)
-        finally:
-            emu.stop()
+        return
+    if kind == "emu+openocd":
+        with _emulator(part, firmware, uarts, jtag=True) as emu, \
+                _openocd([emu_config(part.name)], {"BOOTJUMP_EMU_PORT": emu.jtag_port}) as ocd:
+            yield Target("openocd", "127.0.0.1:%d" % ocd.gdb_port, load=False, emulator=emu)
         return
     if not firmware.is_elf:
         raise CliError("%s is not an ELF file: GDB loads only ELF firmware onto a %s target"
@@ -93,5 +116,5 @@ def open_target(spec, part, firmware, uarts=()):
         check_gdb_server(*arg)
         yield Target(kind, "%s:%d" % arg, load=True)
         return
-    with OpenOCD(arg or board_file(part)) as oo:
-        yield Target(kind, "127.0.0.1:%d" % oo.gdb_port, load=True)
+    with _openocd([arg or board_config(part.name)]) as ocd:
+        yield Target(kind, "127.0.0.1:%d" % ocd.gdb_port, load=True)

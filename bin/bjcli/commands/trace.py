@@ -8,7 +8,8 @@ from ..progress import Progress
 def setup(parser):
     parser.add_argument("--part", required=True, metavar="P", help="the part (bootjump parts lists them)")
     parser.add_argument("--target", default="emu", metavar="T",
-                        help="emu (default: bootjump-emu started here), openocd[=CFG] (silicon, "
+                        help="emu (default: bootjump-emu started here), emu+openocd (the same through stock "
+                             "OpenOCD), openocd[=CFG] (silicon, "
                              "OpenOCD with the board file from openocd/ or CFG), or remote=HOST:PORT "
                              "(a GDB server already running: only connects, then loads the firmware)")
     parser.add_argument("--firmware", metavar="ELF",
