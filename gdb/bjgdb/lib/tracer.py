@@ -9,6 +9,8 @@ step from the Steps alone, and a fast-path chunk never runs past a step where a 
 import json
 import time
 
+from capstone import arm
+
 from . import accesses, cortexm
 from .decode import thumb_size
 from .remote import RemoteError
@@ -171,7 +173,12 @@ def run(engine, rules, part, emit, fast=False, progress=None, progress_every=1.0
             bounds = region_bounds(part, engine.regs["pc"] & ~1)
             count = 1 if bounds is None else min(FAST_CHUNK, rules.min_steps_to_stop())
             steps, stopped = engine.fast_steps(count, *(bounds or (None, None)))
-            if not steps:
+            if stopped == "exception" and steps and steps[-1].insn.id == arm.ARM_INS_SVC:
+                # bj-step retires an SVC and halts before entering SVCall; the plain path's one
+                # step does both, so the entry is taken now and folded into the SVC's step.
+                svc = steps.pop()
+                steps.append(Step(svc.pc, svc.insn, svc.pre, engine.plain_step().post, svc.mem))
+            elif not steps:
                 # bj-step halts before an exception is entered (and takes no step in a lockup): the
                 # plain step then takes it exactly as the plain path does.
                 steps = [engine.plain_step()]

@@ -59,6 +59,8 @@ class ScriptedTarget:
         self.regs.update(pc=ROM, sp=0x20000800, msp=0x20000800, xpsr=0x01000000, lr=0x08000101)
         self.layout = remote.RegisterLayout([remote.Reg(n, k, 4 * k, 4) for k, n in enumerate(remote.TRACKED)])
         self.chunks = []
+        self.svc_pcs = getattr(script, "svc_pcs", set())
+        self.pending_entry = None   # bj-step retired an SVC; the next `s` only enters SVCall
 
     def _step(self):
         pc = self.regs["pc"]
@@ -69,7 +71,11 @@ class ScriptedTarget:
 
     def packet(self, text):
         if text == "s":
-            self._step()
+            if self.pending_entry:
+                self.regs.update(self.pending_entry)
+                self.pending_entry = None
+            else:
+                self._step()
             return "T05" + "".join("%02x:%s;" % (k, self.regs[n].to_bytes(4, "little").hex())
                                    for k, n in enumerate(remote.TRACKED))
         if text == "g":
@@ -93,6 +99,13 @@ class ScriptedTarget:
             if self.regs["pc"] not in self.code:     # as bootjump-emu: halt before the fetch fault
                 stopped = "exception"
                 break
+            if self.regs["pc"] in self.svc_pcs:      # as bootjump-emu: the SVC retires, then it halts
+                pc, before = self.regs["pc"], dict(self.regs)
+                self.pending_entry, _ = self.effects[pc](self.regs)
+                self.regs["pc"] = pc + 2
+                lines.append(json.dumps({"pc": "0x%08x" % pc, "bytes": self.code[pc].hex(), "regs": {}, "mem": []}))
+                stopped = "exception"
+                break
             pc, before, mem = self._step()
             regs = {n: "0x%08x" % v for n, v in self.regs.items() if n != "pc" and before[n] != v}
             lines.append(json.dumps({"pc": "0x%08x" % pc, "bytes": self.code[pc].hex(), "regs": regs,
@@ -103,6 +116,31 @@ class ScriptedTarget:
                 break
         lines.append(json.dumps({"stopped": stopped, "pc": "0x%08x" % self.regs["pc"]}))
         return "\n".join(lines) + "\n"
+
+
+class Script(tuple):
+    """(code, effects), plus the addresses of SVC instructions."""
+    svc_pcs = set()
+
+
+def svc_script():
+    code = program(["movs r0, #1", "svc #0", "nop", "nop"], ROM)
+    frame_sp = 0x200007e0
+    script = Script((code, {
+        ROM: lambda r: ({"r0": 1, "xpsr": 0x01000000, "pc": ROM + 2}, []),
+        ROM + 2: lambda r: ({"pc": 0x08000300, "xpsr": 0x0100000b, "lr": 0xFFFFFFF9, "sp": frame_sp,
+                             "msp": frame_sp}, []),
+    }))
+    script.svc_pcs = {ROM + 2}
+    code[frame_sp + 24] = (ROM + 4).to_bytes(4, "little")
+    return script
+
+
+def test_svc_is_one_step_on_both_paths():
+    plain, plain_stop, _ = trace(svc_script(), fast=False)
+    fast, fast_stop, _ = trace(svc_script(), fast=True)
+    assert fast == plain and [s["insn"] for s in fast] == ["movs r0, #1", "svc #0"]
+    assert fast_stop.exit == plain_stop.exit == "fault" and fast_stop.fault["ipsr"] == 11
 
 
 def trace(script, fast, until=stops.UNTIL, max_steps=1000):
