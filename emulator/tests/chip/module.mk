@@ -2,7 +2,7 @@
 # fw/ is built for every part of the database; the tests run it on chips made through chip.h.
 EMU_TEST := $(BUILD)/emulator/test
 EMU_FW_DIR := emulator/tests/chip/fw
-EMU_FW_NAMES := faults exceptions resets remap flash loop usart bench
+EMU_FW_NAMES := faults exceptions systick resets remap flash loop usart bench
 EMU_FW_COMMON := $(EMU_FW_DIR)/crt.c $(EMU_FW_DIR)/fw.h $(EMU_FW_DIR)/scenarios.h $(EMU_FW_DIR)/link.ld
 EMU_FW_CFLAGS := -mthumb -Os -g -std=c11 -Wall -Wextra -Werror -ffreestanding -nostdlib -nostartfiles
 EMU_TEST_SRCS := $(addprefix emulator/tests/chip/,harness.c test_faults.c test_exceptions.c test_resets.c \

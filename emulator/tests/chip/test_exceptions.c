@@ -81,3 +81,18 @@ EMUTEST(exception_entry_return)
 	CHECK_EQ(fw_value(chip, i + 2), TAG_THREAD | 0xef, "Thread mode goes on after IRQ0");
 	chip_destroy(chip);
 }
+
+EMUTEST(systick_and_wfi)
+{
+	struct chip *chip = fw_start(t, "systick", NULL);
+	if (!chip)
+		return;
+	fw_run(chip, 1000000);
+	CHECK_EQ(fw_word(chip, FW_OFF(done)), FW_DONE, "the scenario completed");
+	CHECK_EQ(fw_value(chip, 0), 3, "three SysTick interrupts");
+	/* Three 1000-cycle periods passed, mostly asleep: far fewer instructions than cycles. */
+	uint64_t cycles = chip_time_ns(chip) * t->part->reset_hz / 1000000000ull;
+	CHECK(cycles >= 3000 && cycles < 3400, "time: %llu cycles for three periods", (unsigned long long)cycles);
+	CHECK(chip_instructions(chip) < 1000, "WFI slept: %llu instructions", (unsigned long long)chip_instructions(chip));
+	chip_destroy(chip);
+}
