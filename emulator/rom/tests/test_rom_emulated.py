@@ -122,11 +122,6 @@ def test_l011_jump_with_word0_erased_stays(tmp_path):
 
 # ---------------------------------------------------------------- STM32L07x: dual-bank boot
 
-BFB2_BOOT_MODE = pytest.mark.xfail(
-    strict=True, reason="bootjump-emu sets SYSCFG_CFGR1.BOOT_MODE to the boot it chose (system memory when "
-    "BFB2 = 1), where RM0377 and the SVD describe the boot pins' selection (BOOT0 = 0 here), so the ROM cannot "
-    "tell AN2606 pattern 7's BOOT0 = 0 clause from its BOOT0 = 1 one")
-
 DUAL_BANK_CASES = {
     # name: (bank-1 firmware, bank-2 firmware?, BOOT0, option bits, what the pty shows, bootloader answers)
     # A jump from user code in bank 1:
@@ -140,8 +135,7 @@ DUAL_BANK_CASES = {
 }
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, marks=BFB2_BOOT_MODE) if c == "bfb2-boot" else c
-                                  for c in sorted(DUAL_BANK_CASES)])
+@pytest.mark.parametrize("case", sorted(DUAL_BANK_CASES))
 def test_l07x_dual_bank(tmp_path, case):
     part = Part("stm32l073")
     bank1_opts, with_bank2, boot0, options, lines, answers = DUAL_BANK_CASES[case]
