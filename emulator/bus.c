@@ -482,6 +482,17 @@ void bus_remap(struct chip *chip, enum boot_target target)
 	cpu_flush_code(chip, 0, 0x20000000u);
 }
 
+void bus_flush_code(struct chip *chip)
+{
+	/* uc_ctl_remove_cache turns its start address into the RAM block behind it and drops the
+	 * blocks of that many bytes from there: one call per mapping, never across two. */
+	const struct region *rs[] = {&chip->flash, &chip->sram, &chip->sysmem};
+	for (unsigned i = 0; i < sizeof(rs) / sizeof(rs[0]); i++)
+		cpu_flush_code(chip, rs[i]->base, rs[i]->base + page_round(rs[i]->size));
+	if (chip->alias_size)
+		cpu_flush_code(chip, 0, chip->alias_size);
+}
+
 static bool map_info_pages(struct chip *chip, char *err, size_t errlen)
 {
 	const struct bj_part *part = chip->part;

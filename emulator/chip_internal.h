@@ -257,6 +257,9 @@ bool bus_peek(struct chip *chip, uint32_t addr, void *buf, uint32_t len);
 /* A CPU store to flash, the boot alias or ROM (read-only to unicorn): the FLASH controller
  * decides what it does; false means a bus error (ROM, or a controller that faults). */
 bool bus_cpu_write_readonly(struct chip *chip, uint32_t addr, unsigned size, uint32_t value);
+/* Drop the translated code of every region instructions can run from (flash, SRAM, system
+ * memory, the boot alias). */
+void bus_flush_code(struct chip *chip);
 /* Map a reserved page of the peripheral area as unmodelled, so the access completes. */
 bool bus_map_unmodelled_page(struct chip *chip, uint32_t addr);
 /* A model refuses the access in progress: the CPU takes a precise bus fault, the debug port

@@ -360,8 +360,11 @@ void cpu_set_tracing(struct chip *chip)
 		uc_hook_del(chip->uc, chip->hook_mem_write);
 	}
 	chip->tracing = want;
-	/* Translated blocks decided fast or slow memory paths when they were made. */
-	uc_ctl_flush_tlb(chip->uc); /* despite its name: UC_CTL_TB_FLUSH, the translated blocks */
+	/* Translated blocks decided fast or slow memory paths when they were made, so the blocks
+	 * of every region code can run from are dropped. Not with UC_CTL_TB_FLUSH: unicorn 2.0.1
+	 * then zeroes its whole 1 GiB code buffer (tcg_region_assign), which costs 0.2-2 s the
+	 * first time (the kernel faults the pages in) and ~20 ms after. */
+	bus_flush_code(chip);
 }
 
 /* ------------------------------------------------------------------ running */

@@ -6,7 +6,7 @@ EMU_FW_NAMES := faults exceptions systick resets remap flash loop usart bench
 EMU_FW_COMMON := $(EMU_FW_DIR)/crt.c $(EMU_FW_DIR)/fw.h $(EMU_FW_DIR)/scenarios.h $(EMU_FW_DIR)/link.ld
 EMU_FW_CFLAGS := -mthumb -Os -g -std=c11 -Wall -Wextra -Werror -ffreestanding -nostdlib -nostartfiles
 EMU_TEST_SRCS := $(addprefix emulator/tests/chip/,harness.c test_faults.c test_exceptions.c test_resets.c \
-	test_remap.c test_flash.c test_debug.c test_usart.c test_periph.c test_cli.c)
+	test_remap.c test_flash.c test_debug.c test_access.c test_usart.c test_periph.c test_cli.c)
 EMU_PARTS_MK := $(BUILD)/emulator/parts.mk
 
 -include $(EMU_PARTS_MK)
