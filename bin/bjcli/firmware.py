@@ -9,9 +9,10 @@ from elftools.elf.sections import SymbolTableSection
 from . import CliError
 from .paths import BUILD
 
-# The probe's entry points a debugger uses (c_probe/README.md): the jump, its deliberate system
-# reset, the checkpoint writer (its refusal path) and the main loop it reaches after every boot.
-PROBE_SYMBOLS = {"jump": "bj_jump", "reset": "bj_system_reset", "checkpoint": "bj_checkpoint",
+# The probe's entry points a debugger uses (c_probe/README.md, c_probe/src/probe.h): the jump, its
+# deliberate system reset, the recipe runner (it returns only to refuse), the main loop it reaches
+# after every boot, and the mailbox.
+PROBE_SYMBOLS = {"jump": "bj_jump", "reset": "bj_system_reset", "recipe_run": "bj_recipe_run",
                  "main": "bj_main", "mailbox": "bj_mailbox"}
 
 

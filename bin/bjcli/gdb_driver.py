@@ -46,15 +46,22 @@ def run(command):
 
 
 def continue_for(seconds):
-    """continue, interrupted after `seconds` as Ctrl-C would (the timer sends GDB SIGINT). Where
-    the target stopped says why: a timer that fires just as a breakpoint hits must not hide it."""
+    """continue, interrupted after `seconds` as Ctrl-C would (a thread sends GDB SIGINT). Where
+    the target stopped says why: a timer that fires just as a breakpoint hits must not hide it.
+    A SIGINT that lands while GDB is busy between packets can be lost, so it is repeated every
+    2 s (longer than any stub takes to answer one: a second one while GDB still waits for the
+    first would make it give up on the target)."""
     expired = threading.Event()
+    returned = threading.Event()
 
     def interrupt():
-        expired.set()
-        os.kill(os.getpid(), signal.SIGINT)
+        delay = seconds
+        while not returned.wait(delay):
+            expired.set()
+            os.kill(os.getpid(), signal.SIGINT)
+            delay = 2.0
 
-    timer = threading.Timer(seconds, interrupt)
+    timer = threading.Thread(target=interrupt, daemon=True)
     timer.start()
     try:
         run("continue")
@@ -64,7 +71,7 @@ def continue_for(seconds):
         if not expired.is_set():
             raise Failure("the target stopped answering while running: %s" % e) from None
     finally:
-        timer.cancel()
+        returned.set()
         timer.join()
     if expired.is_set():
         # A SIGINT that arrived after the stop leaves GDB's quit flag set: take it here.
@@ -151,20 +158,28 @@ def arm_mailbox():
 def run_to_jump():
     """Continue until the probe jumps, resets on purpose, or refuses the recipe. Returns the
     `bootjump trace` arguments that fit where it stopped, or None when it refused or never got
-    to the jump within its time (result "refused" or "stuck" says which)."""
+    to the jump within its time (result "refused" or "stuck" says which).
+
+    bj_recipe_run returns only to refuse, with the reason (c_probe/src/recipes.c): so its return
+    address is the third place to stop at, besides the jump and the probe's own reset. Plain
+    breakpoints only: a conditional one makes GDB stop and resume at every hit."""
     p = PLAN["probe"]
-    points = {symbol(p["jump"]): "jump", symbol(p["reset"]): "reset"}
-    for addr in points:
-        _internal.append(hbreak(addr))
-    # The probe's one refusal path writes the `refused` checkpoint (c_probe/src/recipes.c,
-    # bj_recipe_run): the step is bj_checkpoint's second argument, r1 (AAPCS).
-    refusal = symbol(p["checkpoint"])
-    _internal.append(hbreak(refusal, "$r1 == %d" % p["refused_step"]))
     say("running the probe to its jump")
+    recipe_run = symbol(p["recipe_run"])
+    _internal.append(hbreak(recipe_run))
+    where, spent = run_until({recipe_run}, PLAN["jump"])
+    delete_breakpoints()
+    if where != recipe_run:
+        result["stuck"] = dict(stuck(where), **spent)
+        return None
+    refusal = int(gdb.parse_and_eval("$lr")) & ~1
+    points = {symbol(p["jump"]): "jump", symbol(p["reset"]): "reset"}
+    for addr in list(points) + [refusal]:
+        _internal.append(hbreak(addr))
     where, spent = run_until(set(points) | {refusal}, PLAN["jump"])
     delete_breakpoints()
     if where == refusal:
-        result["refused"] = refusal_reason()
+        result["refused"] = _string_at_r0()
         return None
     kind = points.get(where)
     if kind is None:
@@ -190,12 +205,9 @@ def stuck(where):
             "record": probe_record()}
 
 
-def refusal_reason():
-    """The probe's reason: bj_recipe_run returns it (finish twice: bj_checkpoint, then
-    bj_recipe_run, leaves it in r0)."""
+def _string_at_r0():
+    """The reason bj_recipe_run returned (a C string, in r0)."""
     try:
-        run("finish")
-        run("finish")
         return gdb.parse_and_eval("(const char *)$r0").string()
     except (gdb.error, gdb.MemoryError, UnicodeDecodeError):
         return "refused by the probe (its reason could not be read)"

@@ -67,7 +67,7 @@ def _probe_plan(part, recipe, allow_destructive):
     options = ["destructive"] if allow_destructive else []
     mailbox = record.noinit_base(part) + d.noinit["mailbox"]
     return ({"addr": mailbox, "data": record.encode_mailbox(recipe, options).hex()},
-            dict(PROBE_SYMBOLS, refused_step=d.code("steps", "refused"), reset_requested="reset-requested"))
+            dict(PROBE_SYMBOLS, reset_requested="reset-requested"))
 
 
 def prepare(req):
@@ -100,6 +100,8 @@ def run(req, progress=None):
         os.unlink(trace)   # a stale trace must never pass for this run's
     mailbox, probe = _probe_plan(part, recipe, req.allow_destructive) if fw.is_probe else (None, None)
     started = time.monotonic()
+    if progress:
+        progress("starting the target (%s)" % req.target)
     with targets.open_target(req.target, part, fw, req.uarts) as target:
         plan = {"root": ROOT, "part": part.name, "connect": target.connect,
                 "elf": fw.path if fw.is_elf else None, "load": target.load, "mailbox": mailbox,
@@ -107,8 +109,10 @@ def run(req, progress=None):
                 "trace": {"out": trace, "max_steps": req.max_steps},
                 "watch": {"ms": recipes.watch_ms(), "wall_limit": 30.0} if req.watch else None,
                 "leave_running": req.while_running is not None}
-        # Generous: the plain path on a slow link steps a few hundred times a second.
-        timeout = 60 + PROBE_JUMP["wall_limit"] + ROM_ENTRY_TIMEOUT + req.max_steps / 200
+        # A last resort against a hung GDB, generous: bootjump-emu's fast path steps thousands of
+        # times a second, the plain path over OpenOCD or a probe a few hundred.
+        rate = 2000 if target.kind == "emu" else 100
+        timeout = 60 + PROBE_JUMP["wall_limit"] + ROM_ENTRY_TIMEOUT + req.max_steps / rate
         result = gdbrun.run(plan, os.path.join(out_dir, stem + ".gdb.log"), timeout, progress)
         if result["error"]:
             raise CliError(result["error"] + _partial(trace))
@@ -116,6 +120,8 @@ def run(req, progress=None):
         if out.status == "traced" and req.while_running:
             out.extra = req.while_running(target)
     if out.status == "traced":
+        if progress:
+            progress("analysing the trace (reports/)")
         _analyse(out, out_dir)
     return out
 
