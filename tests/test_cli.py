@@ -160,3 +160,22 @@ def test_sigint_stops_everything(cli):
 
 def test_sigterm_stops_everything(cli):
     _interrupt_midway(cli, signal.SIGTERM)
+
+
+# ---- OpenOCD ----------------------------------------------------------------------------------------
+
+def test_openocd_without_a_board_file_or_config(cli, tmp_path):
+    done = cli.run("trace", "--part", "stm32l011", "--target", "openocd=%s" % (tmp_path / "none.cfg"))
+    one_line_error(done, "OpenOCD config", "none.cfg not found")
+
+
+def test_emulated_chip_through_openocd(cli, tmp_path):
+    """The path silicon takes (stock OpenOCD 0.12, its GDB server, GDB's plain path), on the
+    emulated L011 through its JTAG port: the same verdict as the direct stub."""
+    need(PROBE)
+    done = cli.run("trace", "--part", "stm32l011", "--target", "emu+openocd", "--out", tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "STM32L011/L021 returned to user flash by a branch, as documented (empty-check)." in done.stdout
+    trace = schema.load(str(tmp_path / "stm32l011-classic.jsonl"))
+    assert trace.header["target"]["kind"] == "openocd" and trace.end["exit"] == "user-flash"
+    assert rom_read_of_word0(trace)[0] == "0x%08x" % first_word("stm32l011")

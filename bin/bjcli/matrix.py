@@ -67,6 +67,11 @@ def classify(cell, out):
         return cell
     v = out.verdict
     cell.trace, cell.md, cell.html = out.trace, out.md, out.html
+    if out.trace_error:
+        # The tracer failed part-way: the report covers a partial trace, the cell is no measurement.
+        cell.detail = "the tracer stopped early: %s (the report covers the steps before: %s)" % (
+            " ".join(out.trace_error.split()), v.headline)
+        return cell
     cell.outcome, cell.expected, cell.agrees, cell.detail = v.outcome, v.expected, v.agrees, v.headline
     cell.tracer_exit = _tracer_exit(out.trace)
     cell.after = show.after_sentence(out.after)
