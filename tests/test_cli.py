@@ -67,7 +67,7 @@ def test_bad_recipe_and_target_words(cli):
     one_line_error(cli.run("trace", "--part", "stm32l011", "--recipe", "erase-page0"),
                    "destructive", "--allow-destructive")
     one_line_error(cli.run("trace", "--part", "stm32l011", "--target", "jtag"),
-                   "--target jtag: expected emu, openocd[=CFG] or remote=HOST:PORT")
+                   "--target jtag: expected emu, emu+openocd, openocd[=CFG] or remote=HOST:PORT")
     one_line_error(cli.run("trace", "--part", "stm32l011", "--target", "remote=nohost"), "expected HOST:PORT")
 
 
@@ -179,3 +179,18 @@ def test_emulated_chip_through_openocd(cli, tmp_path):
     trace = schema.load(str(tmp_path / "stm32l011-classic.jsonl"))
     assert trace.header["target"]["kind"] == "openocd" and trace.end["exit"] == "user-flash"
     assert rom_read_of_word0(trace)[0] == "0x%08x" % first_word("stm32l011")
+
+
+def test_matrix_interrupted_stops_every_cell(cli, tmp_path):
+    """Ctrl-C while two cells run at once: no new cell starts, the running ones lose their
+    emulator and GDB, the command ends with 130."""
+    need(PROBE)
+    proc = cli.popen("matrix", "--parts", "stm32l011", "stm32l031", "-j", "2", "--out", tmp_path)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(tagged_pids(cli.tag)) < 5:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (proc.returncode, out, err)
+    assert "Traceback" not in err, err
+    cli.assert_nothing_left()
