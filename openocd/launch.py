@@ -48,6 +48,9 @@ def emu_config(part):
 
 class OpenOCD:
     def __init__(self, configs, variables=None, commands=(), log_path=None, executable="openocd"):
+        """configs: -f files in order; variables: TCL variables set before them (BOOTJUMP_EMU_PORT);
+        commands: -c commands after them; log_path: where OpenOCD logs (a temporary file, removed
+        on stop, when not given)."""
         self.args = [executable]
         for name, value in (variables or {}).items():
             self.args += ["-c", "set %s %s" % (name, value)]
@@ -60,6 +63,7 @@ class OpenOCD:
         for c in commands:
             self.args += ["-c", c]
         self.log_path = log_path
+        self._own_log = log_path is None
         self.proc = None
         self.sock = None
         self.gdb_port = None
@@ -139,6 +143,8 @@ class OpenOCD:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        if self._own_log and self.log_path and os.path.exists(self.log_path):
+            os.unlink(self.log_path)  # a log the caller did not ask to keep
         return proc.returncode
 
     def __enter__(self):
