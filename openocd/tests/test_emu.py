@@ -218,3 +218,30 @@ def test_unknown_part_and_bad_options(scratch):
             ocd.cmd("bootjump_trace x.jsonl -from nowhere")
         with pytest.raises(OpenOCDError, match="the ROM entry 0x[0-9a-f]+ was not reached within 0.5 s"):
             ocd.cmd("bootjump_trace {%s} -timeout 0.5" % os.path.join(scratch, "never.jsonl"))
+
+
+def last_halt(ocd):
+    """OpenOCD's last "halted due to ..." message."""
+    return [l.split("] ", 1)[1] for l in ocd.log().splitlines() if "] halted due to" in l][-1]
+
+
+def test_watchpoint_and_bkpt(scratch):
+    """The core's debug registers as OpenOCD uses them beyond stepping: a DWT write watchpoint on
+    the probe's RAM record halts the core with DFSR.DWTTRAP (OpenOCD reads FUNCTION.MATCHED), and
+    a BKPT halts with the PC on it (OpenOCD's algorithms end that way)."""
+    part = "stm32l011"
+    record_ram = record.noinit_base(DB.lookup(part)) + record.load().noinit["record"]
+    with emulated(part, scratch) as (_, ocd):
+        ocd.cmd("bootjump_arm classic")
+        ocd.cmd("wp 0x%x 4 w" % record_ram)
+        ocd.cmd("resume")
+        ocd.cmd("wait_halt 5000")
+        assert last_halt(ocd).startswith("halted due to watchpoint")
+        ocd.cmd("rwp 0x%x" % record_ram)
+        # movs r0, #1; bkpt #0; b . (Thumb, in SRAM)
+        ocd.cmd("write_memory 0x20000600 16 {0x2001 0xbe00 0xe7fe}")
+        ocd.cmd("reg pc 0x20000600")
+        ocd.cmd("resume")
+        ocd.cmd("wait_halt 5000")
+        assert tcl_words(ocd.cmd("get_reg {pc r0}")) == ["pc", "0x20000602", "r0", "0x00000001"]
+        assert last_halt(ocd).startswith("halted due to breakpoint")
