@@ -20,8 +20,8 @@ import time
 import gdb
 
 PLAN = json.load(open(os.environ["BOOTJUMP_PLAN"]))
-result = {"status": "error", "error": None, "stopped_at": None, "trace_error": None, "after": None,
-          "refused": None, "stuck": None}
+result = {"status": "error", "error": None, "trace_error": None, "after": None, "refused": None,
+          "stuck": None}
 
 
 class Failure(Exception):
@@ -185,7 +185,6 @@ def run_to_jump():
     if kind is None:
         result["stuck"] = dict(stuck(where), **spent)
         return None
-    result["stopped_at"] = p[kind]
     if kind == "jump":
         return ["--from", "here"]
     rec = probe_record() or {}

@@ -38,8 +38,8 @@ class Outcome:
     reason); stuck (where the core was when the jump did not come: pc, ipsr, region, record); after (what the probe recorded after the trace, or None); trace_error (the tracer's
     message when it could not finish); extra (what request.while_running returned)."""
 
-    def __init__(self, request, part, firmware, recipe, result, trace, seconds):
-        self.request, self.part, self.firmware, self.recipe = request, part, firmware, recipe
+    def __init__(self, part, firmware, recipe, result, trace, seconds):
+        self.part, self.firmware, self.recipe = part, firmware, recipe
         self.status = result["status"]
         self.refused = result["refused"]
         self.stuck = result["stuck"]
@@ -74,6 +74,8 @@ def prepare(req):
     """Check everything that can be checked before a process starts: (part, firmware, recipe)."""
     part = lookup_part(req.part_name)
     targets.parse(req.target)
+    if req.max_steps < 1:
+        raise CliError("--max-steps must be at least 1")
     fw = open_firmware(req.firmware, part.name)
     recipe = req.recipe
     if fw.is_probe:
@@ -105,7 +107,8 @@ def run(req, progress=None):
     with targets.open_target(req.target, part, fw, req.uarts) as target:
         plan = {"root": ROOT, "part": part.name, "connect": target.connect,
                 "elf": fw.path if fw.is_elf else None, "load": target.load, "mailbox": mailbox,
-                "probe": probe, "jump": PROBE_JUMP, "rom_entry_timeout": ROM_ENTRY_TIMEOUT, "remote_timeout": REMOTE_TIMEOUT,
+                "probe": probe, "jump": PROBE_JUMP, "rom_entry_timeout": ROM_ENTRY_TIMEOUT,
+                "remote_timeout": REMOTE_TIMEOUT,
                 "trace": {"out": trace, "max_steps": req.max_steps},
                 "watch": {"ms": recipes.watch_ms(), "wall_limit": 30.0} if req.watch else None,
                 "leave_running": req.while_running is not None}
@@ -116,7 +119,7 @@ def run(req, progress=None):
         result = gdbrun.run(plan, os.path.join(out_dir, stem + ".gdb.log"), timeout, progress)
         if result["error"]:
             raise CliError(result["error"] + _partial(trace))
-        out = Outcome(req, part, fw, recipe, result, trace, time.monotonic() - started)
+        out = Outcome(part, fw, recipe, result, trace, time.monotonic() - started)
         if out.status == "traced" and req.while_running:
             out.extra = req.while_running(target)
     if out.status == "traced":
