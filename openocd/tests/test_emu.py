@@ -2,6 +2,7 @@
 examine, reset halt, program and verify through the upstream flash driver, step, the TCL library,
 and traces through OpenOCD (GDB's `bootjump trace` and the TCL tracer) against the emulator's own
 GDB stub. Every process is started by these tests and stopped by its pid (conftest.py)."""
+import hashlib
 import os
 import socket
 import subprocess
@@ -88,7 +89,8 @@ def wait_outcome(ocd, timeout=20.0):
 
 def test_backup_registers_and_checkpoints(scratch):
     """The probe's classic jump on the L011 comes back by a branch; the library reads the backup
-    registers, and decodes them exactly as c_probe/record.py does."""
+    registers and decodes them exactly as c_probe/record.py does, decodes the option bytes, and
+    dumps the ROM with its SHA-256."""
     part = "stm32l011"
     with emulated(part, scratch) as (_, ocd):
         ocd.cmd("bootjump_part")
@@ -97,6 +99,12 @@ def test_backup_registers_and_checkpoints(scratch):
         facts = wait_outcome(ocd)
         words = [int(w) for w in ocd.cmd("bootjump_backup").split()]
         options = ocd.cmd("bootjump_options")
+        dump = os.path.join(scratch, "rom.bin")
+        sha = ocd.cmd("bootjump_dump_rom {%s}" % dump)
+    with open(dump, "rb") as a, open(os.path.join(ROOT, "build", "rom", part + ".bin"), "rb") as b:
+        rom = a.read()
+        assert rom == b.read()
+    assert sha == hashlib.sha256(rom).hexdigest()
     values = record.decode(words, 32)
     expected = dict(record.facts(values))
     assert expected["recipe"] == "classic" and expected["outcome"] == "returned-by-branch", expected

@@ -366,6 +366,29 @@ static void test_stream(void)
 	host_done(&h);
 }
 
+/* Random protocol bytes: random TAP walks, so random DP and AP transactions at random addresses,
+ * under the sanitizers. Every answer must be '0' or '1' and every byte consumed. */
+static void test_random_streams(void)
+{
+	static const char alphabet[] = "01234567RRrstuBb";
+	uint32_t seed = 12345;
+	struct host h;
+	host_init(&h, "stm32l011");
+	for (int round = 0; round < 200; round++) {
+		uint8_t in[2048], out[2048];
+		size_t nout;
+		for (size_t i = 0; i < sizeof in; i++) {
+			seed = seed * 1103515245u + 12345u;
+			in[i] = (uint8_t)alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+		}
+		CHECK(jtag_session_feed(&h.s, in, sizeof in, out, &nout) == sizeof in);
+		for (size_t i = 0; i < nout; i++)
+			CHECK(out[i] == '0' || out[i] == '1');
+	}
+	CHECK(!h.s.error[0] && !h.s.quit);
+	host_done(&h);
+}
+
 int main(void)
 {
 	test_tap();
@@ -375,5 +398,6 @@ int main(void)
 	test_tar_wrap();
 	test_sticky_error();
 	test_stream();
+	test_random_streams();
 	return check_failures("test_jtag");
 }
