@@ -15,12 +15,6 @@
 #include "periph/periph.h"
 
 #define PAGE 1024u
-#define PPB_BASE 0xe0000000u
-#define PPB_SIZE 0x100000u
-#define SCS_BASE 0xe000e000u
-#define SCS_END 0xe000f000u
-#define PERIPH_AREA_BASE 0x40000000u /* DDI0419 §B3.1: the Peripheral region */
-#define PERIPH_AREA_END 0x60000000u
 
 static uint32_t page_round(uint32_t n)
 {
@@ -30,6 +24,19 @@ static uint32_t page_round(uint32_t n)
 static bool in(const struct region *r, uint32_t addr, uint32_t len)
 {
 	return r->size && addr >= r->base && (uint64_t)addr + len <= (uint64_t)r->base + r->size;
+}
+
+/* The architecture's Private Peripheral Bus and Peripheral region (part database). */
+static bool in_ppb(const struct chip *chip, uint32_t addr)
+{
+	const struct bj_region *ppb = &chip->core.desc->ppb;
+	return addr >= ppb->base && addr - ppb->base < ppb->size;
+}
+
+static bool in_peripheral_region(const struct chip *chip, uint32_t addr)
+{
+	const struct bj_region *r = &chip->core.desc->peripheral;
+	return addr >= r->base && addr - r->base < r->size;
 }
 
 static const struct region *alias_target(const struct chip *chip)
@@ -125,7 +132,7 @@ static void unmodelled_write(uc_engine *uc, uint64_t off, unsigned size, uint64_
 
 bool bus_map_unmodelled_page(struct chip *chip, uint32_t addr)
 {
-	if (addr < PERIPH_AREA_BASE || addr >= PERIPH_AREA_END)
+	if (!in_peripheral_region(chip, addr))
 		return false;
 	struct unmodelled_page *page = malloc(sizeof(*page));
 	if (!page)
@@ -212,15 +219,13 @@ struct periph *chip_periph_at(struct chip *chip, uint32_t addr)
 	return NULL;
 }
 
+/* The private peripheral bus: the core's own blocks, then the part's (DBGMCU on M3/M4). */
 static uint32_t ppb_read(struct chip *chip, uint32_t addr, unsigned size, bool *ok)
 {
+	struct core_reg r;
 	*ok = true;
-	if (debug_owns(addr & ~3u)) {
-		uint32_t v = debug_read(chip, addr & ~3u, ok) >> (8 * (addr & 3));
-		return size == 4 ? v : v & ((1u << (8 * size)) - 1);
-	}
-	if (addr >= SCS_BASE && addr < SCS_END)
-		return scs_read(chip, addr, size, ok);
+	if (core_reg_at(chip, addr & ~3u, &r))
+		return scs_read(chip, &r, addr, size, ok);
 	struct periph *p = chip_periph_at(chip, addr);
 	if (p)
 		return periph_access_read(p, addr - p->desc->base, size);
@@ -230,14 +235,10 @@ static uint32_t ppb_read(struct chip *chip, uint32_t addr, unsigned size, bool *
 
 static void ppb_write(struct chip *chip, uint32_t addr, unsigned size, uint32_t value, bool *ok)
 {
+	struct core_reg r;
 	*ok = true;
-	if (debug_owns(addr & ~3u)) {
-		uint32_t shift = 8 * (addr & 3);
-		debug_write(chip, addr & ~3u, value << shift, ok);
-		return;
-	}
-	if (addr >= SCS_BASE && addr < SCS_END) {
-		scs_write(chip, addr, value, size, ok);
+	if (core_reg_at(chip, addr & ~3u, &r)) {
+		scs_write(chip, &r, addr, value, size, ok);
 		return;
 	}
 	struct periph *p = chip_periph_at(chip, addr);
@@ -285,7 +286,7 @@ static uint64_t ppb_mmio_read(uc_engine *uc, uint64_t off, unsigned size, void *
 	struct chip *chip = user;
 	bool ok;
 	(void)uc;
-	uint32_t addr = PPB_BASE + (uint32_t)off;
+	uint32_t addr = chip->core.desc->ppb.base + (uint32_t)off;
 	uint32_t v = ppb_read(chip, addr, size, &ok);
 	if (!ok)
 		bus_unmodelled(chip, addr, 'r'); /* reserved PPB space reads as zero */
@@ -298,7 +299,7 @@ static void ppb_mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t 
 	struct chip *chip = user;
 	bool ok;
 	(void)uc;
-	uint32_t addr = PPB_BASE + (uint32_t)off;
+	uint32_t addr = chip->core.desc->ppb.base + (uint32_t)off;
 	ppb_write(chip, addr, size, (uint32_t)value, &ok);
 	if (!ok)
 		bus_unmodelled(chip, addr, 'w');
@@ -364,7 +365,7 @@ bool bus_read(struct chip *chip, uint32_t addr, unsigned size, uint32_t *value, 
 	uint8_t *m = bus_mem(chip, addr, size);
 	if (m) {
 		memcpy(&v, m, size);
-	} else if (addr >= PPB_BASE && addr < PPB_BASE + PPB_SIZE) {
+	} else if (in_ppb(chip, addr)) {
 		v = ppb_read(chip, addr, size, &ok);
 		if (!ok && origin == BUS_DEBUG) {
 			ok = true; /* reserved debug space reads as zero to a probe, as OpenOCD expects */
@@ -406,7 +407,7 @@ bool bus_write(struct chip *chip, uint32_t addr, unsigned size, uint32_t value, 
 		chip->flashc->model->flash->mem_write(chip->flashc, real, size, value);
 	} else if (in(&chip->sysmem, real, size)) {
 		ok = false;
-	} else if (addr >= PPB_BASE && addr < PPB_BASE + PPB_SIZE) {
+	} else if (in_ppb(chip, addr)) {
 		ppb_write(chip, addr, size, value, &ok);
 		ok = ok || origin == BUS_DEBUG;
 	} else if (in_info_page(chip, addr)) {
@@ -557,14 +558,15 @@ bool bus_map(struct chip *chip, char *err, size_t errlen)
 		return false;
 	for (unsigned i = 0; i < chip->n_periphs; i++) {
 		struct periph *p = &chip->periphs[i];
-		if (p->desc->base >= PPB_BASE)
+		if (in_ppb(chip, p->desc->base))
 			continue; /* DBGMCU on the M3/M4 parts sits on the private peripheral bus */
 		if (uc_mmio_map(chip->uc, p->desc->base, p->span, periph_mmio_read, p, periph_mmio_write, p) != UC_ERR_OK) {
 			snprintf(err, errlen, "cannot map %s at 0x%08x (overlaps another block?)", p->desc->name, p->desc->base);
 			return false;
 		}
 	}
-	if (uc_mmio_map(chip->uc, PPB_BASE, PPB_SIZE, ppb_mmio_read, chip, ppb_mmio_write, chip) != UC_ERR_OK) {
+	const struct bj_region *ppb = &chip->core.desc->ppb;
+	if (uc_mmio_map(chip->uc, ppb->base, ppb->size, ppb_mmio_read, chip, ppb_mmio_write, chip) != UC_ERR_OK) {
 		snprintf(err, errlen, "cannot map the private peripheral bus");
 		return false;
 	}

@@ -184,8 +184,8 @@ void chip_do_reset(struct chip *chip, enum chip_reset_kind kind)
 	core_reset(chip);
 	cpu_attention(chip);
 	/* DEMCR.VC_CORERESET: halt before the first instruction (DDI0419 §C1.6.5). */
-	if ((chip->dbg.demcr & 1u) && debug_halting_enabled(chip) && chip->state == CHIP_RUNNING)
-		debug_enter_halt(chip, CHIP_HALT_VCATCH, 1u << 3);
+	if ((chip->dbg.demcr & BJ_CORE_DCB_DEMCR_VC_CORERESET) && debug_halting_enabled(chip) && chip->state == CHIP_RUNNING)
+		debug_enter_halt(chip, CHIP_HALT_VCATCH);
 }
 
 void chip_request_reset(struct chip *chip, enum chip_reset_kind kind)
@@ -203,7 +203,7 @@ void chip_reset(struct chip *chip, enum chip_reset_kind kind, bool halt)
 {
 	chip_do_reset(chip, kind);
 	if (halt && chip->state != CHIP_HALTED)
-		debug_enter_halt(chip, CHIP_HALT_REQUEST, 0);
+		debug_enter_halt(chip, CHIP_HALT_REQUEST);
 	access_log_flush(chip->log);
 }
 
@@ -318,12 +318,11 @@ struct chip *chip_create(const struct chip_config *cfg, char *err, size_t errlen
 	chip->cfg = *cfg;
 	chip->boot0 = cfg->boot0 ? 1 : 0;
 	chip->empty_override = -1;
-	chip->v7m = cfg->part->core == BJ_CORE_M3 || cfg->part->core == BJ_CORE_M4;
-	chip->has_vtor = cfg->part->core != BJ_CORE_M0;
-	/* ARMv6-M implements 2 priority bits (DDI0419 §B3.4.7); the STM32 M3/M4 implement 4
-	 * (PM0056 §4.3.7, PM0214 §4.3.7). */
-	chip->prio_bits = chip->v7m ? 4 : 2;
 	chip->stop_at = UINT64_MAX;
+	if (!core_blocks_init(chip, err, errlen) || !debug_check_core(chip, err, errlen))
+		goto fail;
+	chip->v7m = chip->core.desc->arch == BJ_ARCH_V7M;
+	chip->has_vtor = core_reg_find(chip->core.scb, BJ_CORE_SCB_VTOR_OFFSET) != NULL;
 	if (!create_periphs(chip, err, errlen) || !cpu_open(chip, err, errlen) || !bus_map(chip, err, errlen))
 		goto fail;
 	struct region *flash_targets[] = {&chip->flash, &chip->eeprom};
@@ -428,11 +427,11 @@ enum chip_state chip_step(struct chip *chip)
 	chip->state = chip->locked_up ? CHIP_LOCKUP : CHIP_RUNNING;
 	chip->halt_reason = CHIP_HALT_NONE;
 	if (chip->state == CHIP_LOCKUP) {
-		debug_enter_halt(chip, CHIP_HALT_STEP, 0);
+		debug_enter_halt(chip, CHIP_HALT_STEP);
 		return chip->state;
 	}
 	chip->stepping = true;
-	unsigned exc = (chip->dbg.dhcsr & (1u << 3)) ? 0 : exc_pending_takeable(chip); /* C_MASKINTS */
+	unsigned exc = (chip->dbg.dhcsr & BJ_CORE_DCB_DHCSR_C_MASKINTS) ? 0 : exc_pending_takeable(chip);
 	bool entered = enter_deferred(chip);
 	if (!entered && exc) {
 		exc_enter(chip, exc, cpu_reg(chip, UC_ARM_REG_PC));
@@ -448,7 +447,7 @@ enum chip_state chip_step(struct chip *chip)
 	}
 	chip->stepping = false;
 	if (chip->state == CHIP_RUNNING || chip->state == CHIP_SLEEPING)
-		debug_enter_halt(chip, CHIP_HALT_STEP, 0);
+		debug_enter_halt(chip, CHIP_HALT_STEP);
 	chip->pend_check = true;
 	access_log_flush(chip->log);
 	return chip->state;
@@ -463,14 +462,14 @@ void chip_halt(struct chip *chip)
 		cpu_attention(chip);
 		return;
 	}
-	debug_enter_halt(chip, CHIP_HALT_REQUEST, 0);
+	debug_enter_halt(chip, CHIP_HALT_REQUEST);
 }
 
 void chip_resume(struct chip *chip)
 {
 	if (chip->state != CHIP_HALTED)
 		return;
-	chip->dbg.dhcsr &= ~(1u << 1); /* C_HALT */
+	chip->dbg.dhcsr &= ~BJ_CORE_DCB_DHCSR_C_HALT;
 	chip->halt_reason = CHIP_HALT_NONE;
 	chip->state = chip->locked_up ? CHIP_LOCKUP : CHIP_RUNNING;
 	chip->pend_check = true;

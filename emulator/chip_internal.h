@@ -78,6 +78,7 @@ struct systick_state {
 	uint64_t next_wrap; /* cycle of the next reload, or UINT64_MAX */
 };
 
+/* Comparators the model holds; chip_create refuses a core with more. */
 #define DEBUG_MAX_FP 8
 #define DEBUG_MAX_DWT 4
 
@@ -92,7 +93,7 @@ struct debug_state {
 	uint32_t fp_comp[DEBUG_MAX_FP];
 	uint32_t dwt_ctrl;
 	uint32_t dwt_comp[DEBUG_MAX_DWT], dwt_mask[DEBUG_MAX_DWT], dwt_function[DEBUG_MAX_DWT];
-	unsigned n_fp, n_dwt;
+	unsigned n_fp, n_dwt; /* instruction comparators (FP_COMP beyond them are literal ones), DWT comparators */
 	bool fp_active;       /* some enabled comparator: the per-instruction hook compares the PC */
 	bool dwt_active;      /* some data watchpoint: memory hooks are installed */
 	bool watch_hit;
@@ -106,13 +107,27 @@ struct timebase {
 	uint64_t base_ns;     /* time at the last clock change */
 };
 
+/* The core's memory-mapped blocks (the part database's `cores`), found by name at creation. */
+struct core_blocks {
+	const struct bj_core_desc *desc;
+	const struct bj_periph *scnscb, *syst, *nvic, *scb, *dcb, *dwt, *fp; /* scnscb: NULL on ARMv6-M */
+};
+
+/* One register of the core's blocks: the block, the register's table entry and, in a register
+ * array (NVIC_ISERn, FP_COMPn, DWT_COMPn ...), the element. */
+struct core_reg {
+	const struct bj_periph *block;
+	const struct bj_ip_reg *reg;
+	unsigned index;
+};
+
 struct chip {
 	const struct bj_part *part;
 	struct chip_config cfg;
 	uc_engine *uc;
-	bool v7m;       /* Cortex-M3/M4: ARMv7-M; otherwise ARMv6-M */
-	bool has_vtor;  /* every core here but the Cortex-M0 */
-	unsigned prio_bits;
+	struct core_blocks core;
+	bool v7m;       /* the core's architecture is ARMv7-M (else ARMv6-M) */
+	bool has_vtor;  /* the core's SCB has a VTOR (not the Cortex-M0) */
 
 	struct region flash, sram, sysmem, eeprom;
 	struct region info_pages[3]; /* MMIO pages with option bytes, flash size, unique ID */
@@ -222,21 +237,35 @@ void exc_lockup(struct chip *chip, const char *why);
 void exc_wait(struct chip *chip);
 bool exc_wakeup_pending(struct chip *chip);
 
+/* ------------------------------------------------------------------ regtable.c */
+/* The register of ip at offset off (an array's element in *index, if index), or NULL. */
+const struct bj_ip_reg *ip_reg_at(const struct bj_ip *ip, uint32_t off, unsigned *index);
+/* The register of the core's block at offset (NULL: that core's block lacks it). */
+const struct bj_ip_reg *core_reg_find(const struct bj_periph *block, uint32_t offset);
+bool core_blocks_init(struct chip *chip, char *err, size_t errlen);
+/* Which register of the core's blocks the word at addr is; false if none. */
+bool core_reg_at(const struct chip *chip, uint32_t addr, struct core_reg *r);
+
 /* ------------------------------------------------------------------ scs.c (NVIC, SCB, SysTick) */
-uint32_t scs_read(struct chip *chip, uint32_t addr, unsigned size, bool *ok);
-void scs_write(struct chip *chip, uint32_t addr, uint32_t value, unsigned size, bool *ok);
+/* An access of size bytes at addr, inside the word of core register r (debug registers go on
+ * to debug.c); *ok false: the register is not modelled. */
+uint32_t scs_read(struct chip *chip, const struct core_reg *r, uint32_t addr, unsigned size, bool *ok);
+void scs_write(struct chip *chip, const struct core_reg *r, uint32_t addr, uint32_t value, unsigned size, bool *ok);
 void systick_reset(struct chip *chip);
 uint64_t systick_next_event(struct chip *chip);
 void systick_advance(struct chip *chip);
 
 /* ------------------------------------------------------------------ debug.c (DCB, FPB, DWT) */
+/* The core's comparator counts fit the registers its blocks list and the model's arrays. */
+bool debug_check_core(const struct chip *chip, char *err, size_t errlen);
 void debug_power_on(struct chip *chip);
 void debug_system_reset(struct chip *chip);
-bool debug_owns(uint32_t addr);
-uint32_t debug_read(struct chip *chip, uint32_t addr, bool *ok);
-void debug_write(struct chip *chip, uint32_t addr, uint32_t value, bool *ok);
+/* Whether core register r is one of the debug registers (DCB, DWT, FP, DFSR). */
+bool debug_owns(const struct chip *chip, const struct core_reg *r);
+uint32_t debug_read(struct chip *chip, const struct core_reg *r, bool *ok);
+void debug_write(struct chip *chip, const struct core_reg *r, uint32_t value, bool *ok);
 bool debug_bp_match(struct chip *chip, uint32_t pc);
-void debug_enter_halt(struct chip *chip, enum chip_halt_reason reason, uint32_t dfsr_bits);
+void debug_enter_halt(struct chip *chip, enum chip_halt_reason reason);
 void debug_watch_access(struct chip *chip, char op, uint32_t addr, unsigned size);
 bool debug_halting_enabled(const struct chip *chip);
 

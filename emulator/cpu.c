@@ -143,13 +143,13 @@ static bool insn_attention(struct chip *chip, uint32_t pc)
 	if (tb_next_event(chip) <= tb_cycles(chip))
 		tb_process(chip);
 	if (chip->dbg.watch_hit) {
-		debug_enter_halt(chip, CHIP_HALT_WATCHPOINT, 0);
+		debug_enter_halt(chip, CHIP_HALT_WATCHPOINT);
 		cpu_stop(chip);
 		return false;
 	}
 	if (chip->halt_request) {
 		chip->halt_request = false;
-		debug_enter_halt(chip, CHIP_HALT_REQUEST, 0);
+		debug_enter_halt(chip, CHIP_HALT_REQUEST);
 		cpu_stop(chip);
 		return false;
 	}
@@ -158,7 +158,7 @@ static bool insn_attention(struct chip *chip, uint32_t pc)
 		return false;
 	}
 	if (chip->dbg.fp_active && debug_bp_match(chip, pc)) {
-		debug_enter_halt(chip, CHIP_HALT_BREAKPOINT, 0);
+		debug_enter_halt(chip, CHIP_HALT_BREAKPOINT);
 		cpu_stop(chip);
 		return false;
 	}
@@ -229,7 +229,7 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
 	case UC_EXCP_BKPT:
 		cpu_unretire(chip);
 		if (debug_halting_enabled(chip)) {
-			debug_enter_halt(chip, CHIP_HALT_BKPT, 0);
+			debug_enter_halt(chip, CHIP_HALT_BKPT);
 			cpu_stop(chip);
 		} else {
 			exc_fault(chip, FAULT_BKPT, pc, 0);

@@ -1,61 +1,72 @@
 /* Halting debug as a probe sees it: the debug control block (DHCSR, DCRSR, DCRDR, DEMCR), DFSR,
- * the breakpoint unit (FPB/BPU, revision 0 encoding) and the DWT data watchpoints.
+ * the breakpoint unit (FP, revision 0 encoding; ARMv6-M's BPU) and the DWT data watchpoints.
  * DDI0419 §C1.6 (ARMv6-M debug registers), §C1.8 (BPU), §C1.7 (DWT); DDI0403 §C1.6, §C1.11, §C1.8.
- * chip_bp_add()/chip_wp_add() program these same comparators, so GDB, OpenOCD and the firmware
- * share the silicon's limits: 4 breakpoints and 2 watchpoints on Cortex-M0/M0+, 6 and 4 on M3/M4. */
+ * Registers, bits and the comparator counts (FP_CTRL and DWT_CTRL as they read) come from the
+ * part database's `cores`. chip_bp_add()/chip_wp_add() program these same comparators, so GDB,
+ * OpenOCD and the firmware share the silicon's limits. */
 #include <string.h>
 
 #include "chip_internal.h"
 
-#define DHCSR 0xe000edf0u
-#define DCRSR 0xe000edf4u
-#define DCRDR 0xe000edf8u
-#define DEMCR 0xe000edfcu
-#define DFSR 0xe000ed30u
-#define FPB_BASE 0xe0002000u
-#define DWT_BASE 0xe0001000u
-
-#define DHCSR_DBGKEY 0xa05f0000u
-#define C_DEBUGEN (1u << 0)
-#define C_HALT (1u << 1)
-#define C_STEP (1u << 2)
-#define C_MASKINTS (1u << 3)
-#define S_REGRDY (1u << 16)
-#define S_HALT (1u << 17)
-#define S_SLEEP (1u << 18)
-#define S_LOCKUP (1u << 19)
-#define S_RETIRE_ST (1u << 24)
-#define S_RESET_ST (1u << 25)
-#define DCRSR_REGWNR (1u << 16)
-#define DEMCR_V6M_MASK 0x01000401u /* DWTENA, VC_HARDERR, VC_CORERESET */
-#define DEMCR_V7M_MASK 0x010f07f1u
-#define DFSR_HALTED (1u << 0)
-#define DFSR_BKPT (1u << 1)
-#define DFSR_DWTTRAP (1u << 2)
-#define FP_CTRL_ENABLE (1u << 0)
-#define FP_CTRL_KEY (1u << 1)
-#define FP_COMP_ENABLE 1u
-#define FP_REPLACE_LOWER (1u << 30)
-#define FP_REPLACE_UPPER (2u << 30)
-#define DWT_FUNCTION_MATCHED (1u << 24)
-#define DWT_FUNC_PC 4u
-#define DWT_FUNC_READ 5u
-#define DWT_FUNC_WRITE 6u
-#define DWT_FUNC_ACCESS 7u
+#define FIELD(v, reg, f) (((v) >> BJ_CORE_##reg##_##f##_SHIFT) & BJ_CORE_##reg##_##f##_MASK)
+#define FIELD_VALUE(reg, f, value) ((uint32_t)BJ_CORE_##reg##_##f##_##value << BJ_CORE_##reg##_##f##_SHIFT)
+#define C_DEBUGEN BJ_CORE_DCB_DHCSR_C_DEBUGEN
+#define C_HALT BJ_CORE_DCB_DHCSR_C_HALT
+#define C_STEP BJ_CORE_DCB_DHCSR_C_STEP
+#define C_MASKINTS BJ_CORE_DCB_DHCSR_C_MASKINTS
+#define FP_COMP_ENABLE BJ_CORE_FP_COMP_ENABLE
+#define FP_COMP_ADDR_MASK (BJ_CORE_FP_COMP_COMP_MASK << BJ_CORE_FP_COMP_COMP_SHIFT)
+#define FP_REPLACE_LOWER FIELD_VALUE(FP_COMP, REPLACE, LOWER)
+#define FP_REPLACE_UPPER FIELD_VALUE(FP_COMP, REPLACE, UPPER)
+#define DWT_FUNCTION_MATCHED BJ_CORE_DWT_FUNCTION_MATCHED
+#define DWT_FUNC_PC BJ_CORE_DWT_FUNCTION_FUNCTION_PC
+#define DWT_FUNC_READ BJ_CORE_DWT_FUNCTION_FUNCTION_READ
+#define DWT_FUNC_WRITE BJ_CORE_DWT_FUNCTION_FUNCTION_WRITE
+#define DWT_FUNC_ACCESS BJ_CORE_DWT_FUNCTION_FUNCTION_READ_WRITE
 
 bool debug_halting_enabled(const struct chip *chip)
 {
 	return chip->dbg.dhcsr & C_DEBUGEN;
 }
 
+/* FP_CTRL and DWT_CTRL as the core's blocks say they read: the comparator counts. */
+static uint32_t fp_ctrl_reset(const struct chip *chip)
+{
+	return core_reg_find(chip->core.fp, BJ_CORE_FP_CTRL_OFFSET)->reset;
+}
+
+static uint32_t dwt_ctrl_reset(const struct chip *chip)
+{
+	return core_reg_find(chip->core.dwt, BJ_CORE_DWT_CTRL_OFFSET)->reset;
+}
+
+/* NUM_CODE: NUM_CODE2 holds the bits above NUM_CODE1's. */
+static unsigned fp_code_comparators(uint32_t fp_ctrl)
+{
+	return FIELD(fp_ctrl, FP_CTRL, NUM_CODE1) | FIELD(fp_ctrl, FP_CTRL, NUM_CODE2) * (BJ_CORE_FP_CTRL_NUM_CODE1_MASK + 1);
+}
+
+bool debug_check_core(const struct chip *chip, char *err, size_t errlen)
+{
+	uint32_t fp = fp_ctrl_reset(chip);
+	unsigned fp_regs = core_reg_find(chip->core.fp, BJ_CORE_FP_COMP_OFFSET)->count;
+	unsigned dwt_regs = core_reg_find(chip->core.dwt, BJ_CORE_DWT_COMP_OFFSET)->count;
+	if (fp_code_comparators(fp) + FIELD(fp, FP_CTRL, NUM_LIT) > fp_regs || fp_regs > DEBUG_MAX_FP ||
+	    FIELD(dwt_ctrl_reset(chip), DWT_CTRL, NUMCOMP) > dwt_regs || dwt_regs > DEBUG_MAX_DWT) {
+		snprintf(err, errlen, "core %s: its FP_CTRL/DWT_CTRL counts do not match its comparator registers, or the "
+			 "emulator holds fewer", chip->core.desc->name);
+		return false;
+	}
+	return true;
+}
+
 void debug_power_on(struct chip *chip)
 {
 	struct debug_state *d = &chip->dbg;
 	memset(d, 0, sizeof(*d));
-	/* Comparator counts: DDI0484 §4.1 (M0+: 4 breakpoints, 2 watchpoints), DDI0337 §8.1 (M3:
-	 * 6 instruction + 2 literal comparators, 4 DWT comparators), DDI0439 §8.1 (M4: the same). */
-	d->n_fp = chip->v7m ? 6 : 4;
-	d->n_dwt = chip->v7m ? 4 : 2;
+	uint32_t fp = fp_ctrl_reset(chip);
+	d->n_fp = fp_code_comparators(fp);
+	d->n_dwt = FIELD(dwt_ctrl_reset(chip), DWT_CTRL, NUMCOMP);
 	d->s_reset_st = true;
 }
 
@@ -76,38 +87,44 @@ static void update_active(struct chip *chip)
 			d->fp_active |= d->fp_comp[i] & FP_COMP_ENABLE;
 	bool dwt = false;
 	for (unsigned i = 0; i < d->n_dwt; i++) {
-		uint32_t f = d->dwt_function[i] & 0xf;
+		uint32_t f = FIELD(d->dwt_function[i], DWT_FUNCTION, FUNCTION);
 		d->fp_active |= f == DWT_FUNC_PC;
-		dwt |= f >= DWT_FUNC_READ && f <= DWT_FUNC_ACCESS;
+		dwt |= f == DWT_FUNC_READ || f == DWT_FUNC_WRITE || f == DWT_FUNC_ACCESS;
 	}
 	d->dwt_active = dwt;
 	cpu_set_tracing(chip);
 	cpu_attention(chip);
 }
 
-void debug_enter_halt(struct chip *chip, enum chip_halt_reason reason, uint32_t dfsr_bits)
+void debug_enter_halt(struct chip *chip, enum chip_halt_reason reason)
 {
 	static const uint32_t dfsr_for[] = {
-		[CHIP_HALT_REQUEST] = DFSR_HALTED, [CHIP_HALT_STEP] = DFSR_HALTED,
-		[CHIP_HALT_BREAKPOINT] = DFSR_BKPT, [CHIP_HALT_BKPT] = DFSR_BKPT,
-		[CHIP_HALT_WATCHPOINT] = DFSR_DWTTRAP,
+		[CHIP_HALT_REQUEST] = BJ_CORE_SCB_DFSR_HALTED, [CHIP_HALT_STEP] = BJ_CORE_SCB_DFSR_HALTED,
+		[CHIP_HALT_BREAKPOINT] = BJ_CORE_SCB_DFSR_BKPT, [CHIP_HALT_BKPT] = BJ_CORE_SCB_DFSR_BKPT,
+		[CHIP_HALT_WATCHPOINT] = BJ_CORE_SCB_DFSR_DWTTRAP, [CHIP_HALT_VCATCH] = BJ_CORE_SCB_DFSR_VCATCH,
 	};
 	chip->state = CHIP_HALTED;
 	chip->halt_reason = reason;
-	chip->dbg.dfsr |= dfsr_bits ? dfsr_bits : dfsr_for[reason];
+	chip->dbg.dfsr |= dfsr_for[reason];
 	/* A debugger rewrites DHCSR from what it last read: C_HALT must read 1 after any halt. */
 	chip->dbg.dhcsr |= C_DEBUGEN | C_HALT;
 	chip->dbg.watch_hit = false; /* chip_watch_hit() answers from the halt reason from now on */
 	cpu_stop(chip);
 }
 
+/* Revision 0 compares COMP, bits[28:2] of the address: only the code region can match. */
+static bool fp_matchable(uint32_t addr)
+{
+	return (addr & ~(FP_COMP_ADDR_MASK | 3u)) == 0;
+}
+
 bool debug_bp_match(struct chip *chip, uint32_t pc)
 {
 	struct debug_state *d = &chip->dbg;
-	if (d->fp_ctrl_enable && pc < 0x20000000u) {
+	if (d->fp_ctrl_enable && fp_matchable(pc)) {
 		for (unsigned i = 0; i < d->n_fp; i++) {
 			uint32_t c = d->fp_comp[i];
-			if (!(c & FP_COMP_ENABLE) || (c & 0x1ffffffcu) != (pc & 0x1ffffffcu))
+			if (!(c & FP_COMP_ENABLE) || (c & FP_COMP_ADDR_MASK) != (pc & FP_COMP_ADDR_MASK))
 				continue;
 			uint32_t half = (pc & 2) ? FP_REPLACE_UPPER : FP_REPLACE_LOWER;
 			if (c & half)
@@ -115,9 +132,9 @@ bool debug_bp_match(struct chip *chip, uint32_t pc)
 		}
 	}
 	for (unsigned i = 0; i < d->n_dwt; i++) {
-		if ((d->dwt_function[i] & 0xf) != DWT_FUNC_PC)
+		if (FIELD(d->dwt_function[i], DWT_FUNCTION, FUNCTION) != DWT_FUNC_PC)
 			continue;
-		uint32_t mask = ~((1u << (d->dwt_mask[i] & 0x1f)) - 1);
+		uint32_t mask = ~((1u << FIELD(d->dwt_mask[i], DWT_MASK, MASK)) - 1);
 		if ((pc & mask) == (d->dwt_comp[i] & mask)) {
 			d->dwt_function[i] |= DWT_FUNCTION_MATCHED;
 			return true;
@@ -130,12 +147,12 @@ void debug_watch_access(struct chip *chip, char op, uint32_t addr, unsigned size
 {
 	struct debug_state *d = &chip->dbg;
 	for (unsigned i = 0; i < d->n_dwt; i++) {
-		uint32_t f = d->dwt_function[i] & 0xf;
-		if (f < DWT_FUNC_READ || f > DWT_FUNC_ACCESS)
+		uint32_t f = FIELD(d->dwt_function[i], DWT_FUNCTION, FUNCTION);
+		if (f != DWT_FUNC_READ && f != DWT_FUNC_WRITE && f != DWT_FUNC_ACCESS)
 			continue;
 		if ((f == DWT_FUNC_READ && op != 'r') || (f == DWT_FUNC_WRITE && op != 'w'))
 			continue;
-		uint32_t len = 1u << (d->dwt_mask[i] & 0x1f);
+		uint32_t len = 1u << FIELD(d->dwt_mask[i], DWT_MASK, MASK);
 		uint32_t base = d->dwt_comp[i] & ~(len - 1);
 		if (addr + size <= base || addr >= base + len)
 			continue;
@@ -154,63 +171,66 @@ void debug_watch_access(struct chip *chip, char op, uint32_t addr, unsigned size
 
 static void dcrsr_transfer(struct chip *chip, uint32_t v)
 {
-	unsigned sel = v & 0x7f;
-	bool write = v & DCRSR_REGWNR;
+	unsigned sel = FIELD(v, DCB_DCRSR, REGSEL);
+	bool write = v & BJ_CORE_DCB_DCRSR_REGWnR;
+	uint32_t *dcrdr = &chip->dbg.dcrdr;
 	enum chip_reg reg;
-	if (sel <= 15)
+	/* Selectors 0..15 are R0..R12, SP, LR and the debug return address: chip_reg's order. */
+	if (sel <= BJ_CORE_DCB_DCRSR_REGSEL_DEBUGRETURNADDRESS)
 		reg = (enum chip_reg)sel;
-	else if (sel == 16)
+	else if (sel == BJ_CORE_DCB_DCRSR_REGSEL_XPSR)
 		reg = CHIP_XPSR;
-	else if (sel == 17)
+	else if (sel == BJ_CORE_DCB_DCRSR_REGSEL_MSP)
 		reg = CHIP_MSP;
-	else if (sel == 18)
+	else if (sel == BJ_CORE_DCB_DCRSR_REGSEL_PSP)
 		reg = CHIP_PSP;
-	else if (sel == 20) {
-		/* CONTROL[31:24], FAULTMASK[23:16], BASEPRI[15:8], PRIMASK[7:0] */
+	else if (sel == BJ_CORE_DCB_DCRSR_REGSEL_CONTROL_PRIMASK) {
 		if (write) {
-			uint32_t d = chip->dbg.dcrdr;
-			chip_reg_write(chip, CHIP_PRIMASK, d & 0xff);
+			chip_reg_write(chip, CHIP_PRIMASK, FIELD(*dcrdr, DCB_DCRDR, PRIMASK));
 			if (chip->v7m) {
-				chip_reg_write(chip, CHIP_BASEPRI, (d >> 8) & 0xff);
-				chip_reg_write(chip, CHIP_FAULTMASK, (d >> 16) & 0xff);
+				chip_reg_write(chip, CHIP_BASEPRI, FIELD(*dcrdr, DCB_DCRDR, BASEPRI));
+				chip_reg_write(chip, CHIP_FAULTMASK, FIELD(*dcrdr, DCB_DCRDR, FAULTMASK));
 			}
-			chip_reg_write(chip, CHIP_CONTROL, d >> 24);
+			chip_reg_write(chip, CHIP_CONTROL, FIELD(*dcrdr, DCB_DCRDR, CONTROL));
 		} else {
-			chip->dbg.dcrdr = chip_reg_read(chip, CHIP_PRIMASK) | chip_reg_read(chip, CHIP_BASEPRI) << 8 |
-					  chip_reg_read(chip, CHIP_FAULTMASK) << 16 | chip_reg_read(chip, CHIP_CONTROL) << 24;
+			*dcrdr = chip_reg_read(chip, CHIP_PRIMASK) << BJ_CORE_DCB_DCRDR_PRIMASK_SHIFT |
+				 chip_reg_read(chip, CHIP_BASEPRI) << BJ_CORE_DCB_DCRDR_BASEPRI_SHIFT |
+				 chip_reg_read(chip, CHIP_FAULTMASK) << BJ_CORE_DCB_DCRDR_FAULTMASK_SHIFT |
+				 chip_reg_read(chip, CHIP_CONTROL) << BJ_CORE_DCB_DCRDR_CONTROL_SHIFT;
 		}
 		return;
 	} else {
 		return; /* reserved selector: no transfer */
 	}
 	if (write)
-		chip_reg_write(chip, reg, chip->dbg.dcrdr);
+		chip_reg_write(chip, reg, *dcrdr);
 	else
-		chip->dbg.dcrdr = chip_reg_read(chip, reg);
+		*dcrdr = chip_reg_read(chip, reg);
 }
 
 /* ------------------------------------------------------------------ registers */
 
-bool debug_owns(uint32_t addr)
+bool debug_owns(const struct chip *chip, const struct core_reg *r)
 {
-	return (addr >= DHCSR && addr < DHCSR + 0x10) || addr == DFSR || (addr >= FPB_BASE && addr < FPB_BASE + 0x1000) ||
-	       (addr >= DWT_BASE && addr < DWT_BASE + 0x1000);
+	const struct core_blocks *c = &chip->core;
+	return r->block == c->dcb || r->block == c->fp || r->block == c->dwt ||
+	       (r->block == c->scb && r->reg->offset == BJ_CORE_SCB_DFSR_OFFSET);
 }
 
 static uint32_t dhcsr_read(struct chip *chip)
 {
 	struct debug_state *d = &chip->dbg;
-	uint32_t v = d->dhcsr | S_REGRDY;
+	uint32_t v = d->dhcsr | BJ_CORE_DCB_DHCSR_S_REGRDY;
 	if (chip->state == CHIP_HALTED)
-		v |= S_HALT;
+		v |= BJ_CORE_DCB_DHCSR_S_HALT;
 	if (chip->state == CHIP_SLEEPING)
-		v |= S_SLEEP;
+		v |= BJ_CORE_DCB_DHCSR_S_SLEEP;
 	if (chip->locked_up)
-		v |= S_LOCKUP;
+		v |= BJ_CORE_DCB_DHCSR_S_LOCKUP;
 	if (chip->insns != d->retired_at_read)
-		v |= S_RETIRE_ST;
+		v |= BJ_CORE_DCB_DHCSR_S_RETIRE_ST;
 	if (d->s_reset_st)
-		v |= S_RESET_ST;
+		v |= BJ_CORE_DCB_DHCSR_S_RESET_ST;
 	d->retired_at_read = chip->insns; /* S_RETIRE_ST and S_RESET_ST clear when read */
 	d->s_reset_st = false;
 	return v;
@@ -219,7 +239,7 @@ static uint32_t dhcsr_read(struct chip *chip)
 static void dhcsr_write(struct chip *chip, uint32_t v)
 {
 	struct debug_state *d = &chip->dbg;
-	if ((v & 0xffff0000u) != DHCSR_DBGKEY)
+	if (FIELD(v, DCB_DHCSR, DBGKEY) != BJ_CORE_DCB_DHCSR_DBGKEY_KEY)
 		return;
 	if (!(v & C_DEBUGEN)) {
 		d->dhcsr = 0;
@@ -239,98 +259,108 @@ static void dhcsr_write(struct chip *chip, uint32_t v)
 	}
 }
 
-uint32_t debug_read(struct chip *chip, uint32_t addr, bool *ok)
+static uint32_t dcb_read(struct chip *chip, uint32_t offset)
 {
-	struct debug_state *d = &chip->dbg;
-	*ok = true;
-	switch (addr) {
-	case DHCSR:
+	switch (offset) {
+	case BJ_CORE_DCB_DHCSR_OFFSET:
 		return dhcsr_read(chip);
-	case DCRSR:
-		return 0; /* write-only */
-	case DCRDR:
-		return d->dcrdr;
-	case DEMCR:
-		return d->demcr;
-	case DFSR:
-		return d->dfsr;
+	case BJ_CORE_DCB_DCRDR_OFFSET:
+		return chip->dbg.dcrdr;
+	case BJ_CORE_DCB_DEMCR_OFFSET:
+		return chip->dbg.demcr;
+	default:
+		return 0; /* DCRSR is write-only */
 	}
-	if (addr == FPB_BASE) {
-		/* NUM_CODE[14:12,7:4], NUM_LIT[11:8], REV[31:28] = 0 */
-		uint32_t lit = chip->v7m ? 2 : 0;
-		return d->fp_ctrl_enable | (d->n_fp & 0xf) << 4 | ((d->n_fp >> 4) & 7) << 12 | lit << 8;
-	}
-	if (addr >= FPB_BASE + 8 && addr < FPB_BASE + 8 + 4 * d->n_fp)
-		return d->fp_comp[(addr - FPB_BASE - 8) / 4];
-	if (addr == DWT_BASE)
-		return d->n_dwt << 28;
-	if (addr >= DWT_BASE + 0x20 && addr < DWT_BASE + 0x20 + 16 * d->n_dwt) {
-		unsigned i = (addr - DWT_BASE - 0x20) / 16;
-		switch ((addr - DWT_BASE - 0x20) % 16) {
-		case 0:
-			return d->dwt_comp[i];
-		case 4:
-			return d->dwt_mask[i];
-		case 8: {
-			uint32_t f = d->dwt_function[i];
-			d->dwt_function[i] &= ~DWT_FUNCTION_MATCHED; /* MATCHED clears when read */
-			return f;
-		}
-		}
-	}
-	*ok = false;
-	return 0;
 }
 
-void debug_write(struct chip *chip, uint32_t addr, uint32_t v, bool *ok)
+static void dcb_write(struct chip *chip, uint32_t offset, uint32_t v)
 {
-	struct debug_state *d = &chip->dbg;
-	*ok = true;
-	switch (addr) {
-	case DHCSR:
+	switch (offset) {
+	case BJ_CORE_DCB_DHCSR_OFFSET:
 		dhcsr_write(chip, v);
 		return;
-	case DCRSR:
+	case BJ_CORE_DCB_DCRSR_OFFSET:
 		dcrsr_transfer(chip, v);
 		return;
-	case DCRDR:
-		d->dcrdr = v;
+	case BJ_CORE_DCB_DCRDR_OFFSET:
+		chip->dbg.dcrdr = v;
 		return;
-	case DEMCR:
-		d->demcr = v & (chip->v7m ? DEMCR_V7M_MASK : DEMCR_V6M_MASK);
+	case BJ_CORE_DCB_DEMCR_OFFSET:
+		/* Every DEMCR bit the core has is writable. */
+		chip->dbg.demcr = v & core_reg_find(chip->core.dcb, offset)->bits;
 		return;
-	case DFSR:
+	}
+}
+
+uint32_t debug_read(struct chip *chip, const struct core_reg *r, bool *ok)
+{
+	const struct core_blocks *c = &chip->core;
+	struct debug_state *d = &chip->dbg;
+	unsigned i = r->index;
+	*ok = true;
+	if (r->block == c->dcb)
+		return dcb_read(chip, r->reg->offset);
+	if (r->block == c->scb) /* DFSR */
+		return d->dfsr;
+	if (r->block == c->fp) {
+		if (r->reg->offset == BJ_CORE_FP_CTRL_OFFSET)
+			return fp_ctrl_reset(chip) | (d->fp_ctrl_enable ? BJ_CORE_FP_CTRL_ENABLE : 0);
+		return d->fp_comp[i];
+	}
+	switch (r->reg->offset) {
+	case BJ_CORE_DWT_CTRL_OFFSET:
+		return dwt_ctrl_reset(chip);
+	case BJ_CORE_DWT_COMP_OFFSET:
+		return d->dwt_comp[i];
+	case BJ_CORE_DWT_MASK_OFFSET:
+		return d->dwt_mask[i];
+	default: {
+		uint32_t f = d->dwt_function[i];
+		d->dwt_function[i] &= ~DWT_FUNCTION_MATCHED; /* MATCHED clears when read */
+		return f;
+	}
+	}
+}
+
+void debug_write(struct chip *chip, const struct core_reg *r, uint32_t v, bool *ok)
+{
+	const struct core_blocks *c = &chip->core;
+	struct debug_state *d = &chip->dbg;
+	unsigned i = r->index;
+	*ok = true;
+	if (r->block == c->dcb) {
+		dcb_write(chip, r->reg->offset, v);
+		return;
+	}
+	if (r->block == c->scb) { /* DFSR: write 1 to clear */
 		d->dfsr &= ~v;
 		return;
 	}
-	if (addr == FPB_BASE) {
-		if (v & FP_CTRL_KEY)
-			d->fp_ctrl_enable = v & FP_CTRL_ENABLE;
-		update_active(chip);
-		return;
-	}
-	if (addr >= FPB_BASE + 8 && addr < FPB_BASE + 8 + 4 * d->n_fp) {
-		d->fp_comp[(addr - FPB_BASE - 8) / 4] = v;
-		update_active(chip);
-		return;
-	}
-	if (addr >= DWT_BASE + 0x20 && addr < DWT_BASE + 0x20 + 16 * d->n_dwt) {
-		unsigned i = (addr - DWT_BASE - 0x20) / 16;
-		switch ((addr - DWT_BASE - 0x20) % 16) {
-		case 0:
-			d->dwt_comp[i] = v;
-			break;
-		case 4:
-			d->dwt_mask[i] = v & 0x1f;
-			break;
-		case 8:
-			d->dwt_function[i] = (d->dwt_function[i] & DWT_FUNCTION_MATCHED) | (v & 0xf);
-			break;
+	if (r->block == c->fp) {
+		if (r->reg->offset == BJ_CORE_FP_CTRL_OFFSET) {
+			if (v & BJ_CORE_FP_CTRL_KEY)
+				d->fp_ctrl_enable = v & BJ_CORE_FP_CTRL_ENABLE;
+		} else {
+			d->fp_comp[i] = v;
 		}
 		update_active(chip);
 		return;
 	}
-	*ok = addr == DWT_BASE; /* DWT_CTRL: NUMCOMP is read-only; nothing else is modelled */
+	switch (r->reg->offset) {
+	case BJ_CORE_DWT_CTRL_OFFSET:
+		return; /* NUMCOMP is read-only; nothing else is modelled */
+	case BJ_CORE_DWT_COMP_OFFSET:
+		d->dwt_comp[i] = v;
+		break;
+	case BJ_CORE_DWT_MASK_OFFSET:
+		d->dwt_mask[i] = v & (BJ_CORE_DWT_MASK_MASK_MASK << BJ_CORE_DWT_MASK_MASK_SHIFT);
+		break;
+	default:
+		d->dwt_function[i] = (d->dwt_function[i] & DWT_FUNCTION_MATCHED) |
+				     (v & (BJ_CORE_DWT_FUNCTION_FUNCTION_MASK << BJ_CORE_DWT_FUNCTION_FUNCTION_SHIFT));
+		break;
+	}
+	update_active(chip);
 }
 
 /* ------------------------------------------------------------------ chip.h: comparators */
@@ -347,14 +377,13 @@ unsigned chip_wp_slots(const struct chip *chip)
 
 static uint32_t fp_encode(uint32_t addr)
 {
-	return (addr & 0x1ffffffcu) | ((addr & 2) ? FP_REPLACE_UPPER : FP_REPLACE_LOWER) | FP_COMP_ENABLE;
+	return (addr & FP_COMP_ADDR_MASK) | ((addr & 2) ? FP_REPLACE_UPPER : FP_REPLACE_LOWER) | FP_COMP_ENABLE;
 }
 
 int chip_bp_add(struct chip *chip, uint32_t addr)
 {
 	struct debug_state *d = &chip->dbg;
-	/* FPB revision 0 matches the code region only (below 0x20000000). */
-	if (addr >= 0x20000000u)
+	if (!fp_matchable(addr))
 		return -1;
 	int free_slot = -1;
 	for (unsigned i = 0; i < d->n_fp; i++) {
@@ -405,7 +434,7 @@ int chip_wp_add(struct chip *chip, uint32_t addr, uint32_t len, enum chip_wp_kin
 	if (mask < 0 || (addr & (len - 1)))
 		return -1;
 	for (unsigned i = 0; i < d->n_dwt; i++) {
-		if ((d->dwt_function[i] & 0xf) != 0)
+		if (FIELD(d->dwt_function[i], DWT_FUNCTION, FUNCTION) != 0)
 			continue;
 		d->dwt_comp[i] = addr;
 		d->dwt_mask[i] = (uint32_t)mask;
@@ -420,7 +449,7 @@ int chip_wp_remove(struct chip *chip, uint32_t addr, uint32_t len, enum chip_wp_
 {
 	struct debug_state *d = &chip->dbg;
 	for (unsigned i = 0; i < d->n_dwt; i++) {
-		if ((d->dwt_function[i] & 0xf) == wp_function(kind) && d->dwt_comp[i] == addr &&
+		if (FIELD(d->dwt_function[i], DWT_FUNCTION, FUNCTION) == wp_function(kind) && d->dwt_comp[i] == addr &&
 		    (1u << d->dwt_mask[i]) == len) {
 			d->dwt_function[i] = 0;
 			update_active(chip);

@@ -16,26 +16,22 @@
 #define EXC_RETURN_THREAD_PSP 0xfffffffdu
 #define NO_PRIORITY 256 /* thread mode with nothing active or masked */
 
-/* v7-M fault status bits (DDI0403 §B3.2.15 CFSR, §B3.2.16 HFSR). */
-#define CFSR_IBUSERR (1u << 8)
-#define CFSR_PRECISERR (1u << 9)
-#define CFSR_UNSTKERR (1u << 11)
-#define CFSR_STKERR (1u << 12)
-#define CFSR_BFARVALID (1u << 15)
-#define CFSR_UNDEFINSTR (1u << 16)
-#define CFSR_INVSTATE (1u << 17)
-#define CFSR_INVPC (1u << 18)
-#define CFSR_UNALIGNED (1u << 24)
-#define HFSR_VECTTBL (1u << 1)
-#define HFSR_FORCED (1u << 30)
-#define HFSR_DEBUGEVT (1u << 31)
-#define SHCSR_MEMFAULTENA (1u << 16)
-#define SHCSR_BUSFAULTENA (1u << 17)
-#define SHCSR_USGFAULTENA (1u << 18)
-#define SCR_SLEEPONEXIT (1u << 1)
-#define DEMCR_VC_HARDERR (1u << 10)
-#define DFSR_VCATCH (1u << 3)
-#define DHCSR_C_MASKINTS (1u << 3)
+/* v7-M fault status and enable bits (the part database's SCB: CFSR, HFSR, SHCSR). */
+#define CFSR_IBUSERR BJ_CORE_SCB_CFSR_IBUSERR
+#define CFSR_PRECISERR BJ_CORE_SCB_CFSR_PRECISERR
+#define CFSR_UNSTKERR BJ_CORE_SCB_CFSR_UNSTKERR
+#define CFSR_STKERR BJ_CORE_SCB_CFSR_STKERR
+#define CFSR_BFARVALID BJ_CORE_SCB_CFSR_BFARVALID
+#define CFSR_UNDEFINSTR BJ_CORE_SCB_CFSR_UNDEFINSTR
+#define CFSR_INVSTATE BJ_CORE_SCB_CFSR_INVSTATE
+#define CFSR_INVPC BJ_CORE_SCB_CFSR_INVPC
+#define CFSR_UNALIGNED BJ_CORE_SCB_CFSR_UNALIGNED
+#define HFSR_VECTTBL BJ_CORE_SCB_HFSR_VECTTBL
+#define HFSR_FORCED BJ_CORE_SCB_HFSR_FORCED
+#define HFSR_DEBUGEVT BJ_CORE_SCB_HFSR_DEBUGEVT
+#define SHCSR_MEMFAULTENA BJ_CORE_SCB_SHCSR_MEMFAULTENA
+#define SHCSR_BUSFAULTENA BJ_CORE_SCB_SHCSR_BUSFAULTENA
+#define SHCSR_USGFAULTENA BJ_CORE_SCB_SHCSR_USGFAULTENA
 
 static unsigned n_exceptions(const struct chip *chip)
 {
@@ -48,8 +44,7 @@ void exc_reset(struct chip *chip)
 	memset(n, 0, sizeof(*n));
 	for (unsigned e = 0; e < CHIP_MAX_EXC; e++)
 		n->enabled[e] = e < EXC_IRQ0; /* system exceptions are always enabled; IRQs by ISER */
-	/* DDI0403 §B3.2.8: STKALIGN resets to 1 on the M3 r2p0+ and M4; ARMv6-M always aligns. */
-	n->ccr = chip->v7m ? 0x200u : 0x208u;
+	n->ccr = core_reg_find(chip->core.scb, BJ_CORE_SCB_CCR_OFFSET)->reset;
 }
 
 /* The priority that competes for pre-emption: the group priority on ARMv7-M (PRIGROUP). */
@@ -123,7 +118,7 @@ unsigned exc_pending_takeable(struct chip *chip)
 	unsigned e = exc_highest_pending(chip);
 	/* DHCSR.C_MASKINTS with halting debug on masks PendSV, SysTick and the external interrupts
 	 * (DDI0419 §C1.6.3), as a debugger asks while it steps or runs an algorithm. */
-	if (e >= EXC_PENDSV && debug_halting_enabled(chip) && (chip->dbg.dhcsr & DHCSR_C_MASKINTS))
+	if (e >= EXC_PENDSV && debug_halting_enabled(chip) && (chip->dbg.dhcsr & BJ_CORE_DCB_DHCSR_C_MASKINTS))
 		return 0;
 	if (e && exc_priority(chip, e) < exc_execution_priority(chip))
 		return e;
@@ -201,7 +196,7 @@ static bool stack_frame(struct chip *chip, unsigned exc, uint32_t ret_pc, struct
 	uint32_t ipsr = s->xpsr & XPSR_IPSR_MASK;
 	bool thread_psp = ipsr == 0 && (s->control & CONTROL_SPSEL);
 	uint32_t sp = thread_psp ? s->psp : s->msp;
-	bool realign = (chip->nvic.ccr & 0x200u) && (sp & 4);
+	bool realign = (chip->nvic.ccr & BJ_CORE_SCB_CCR_STKALIGN) && (sp & 4);
 	uint32_t frame_ptr = (sp - 32) & ~(realign ? 7u : 3u);
 	uint32_t frame[8];
 	for (unsigned i = 0; i < 6; i++)
@@ -241,8 +236,8 @@ static void dispatch(struct chip *chip, unsigned exc, uint32_t ret_pc)
 	/* An even vector is taken as is: the handler's first instruction then faults (INVSTATE). */
 	cpu_set_reg(chip, UC_ARM_REG_PC, vector);
 	chip->pend_check = true;
-	if (exc == EXC_HARDFAULT && (chip->dbg.demcr & DEMCR_VC_HARDERR) && debug_halting_enabled(chip))
-		debug_enter_halt(chip, CHIP_HALT_VCATCH, DFSR_VCATCH);
+	if (exc == EXC_HARDFAULT && (chip->dbg.demcr & BJ_CORE_DCB_DEMCR_VC_HARDERR) && debug_halting_enabled(chip))
+		debug_enter_halt(chip, CHIP_HALT_VCATCH);
 	cpu_attention(chip);
 }
 
@@ -256,7 +251,7 @@ static bool caught(struct chip *chip, unsigned exc, uint32_t ret_pc, bool retire
 	uint32_t t = (cpu_reg(chip, UC_ARM_REG_XPSR) >> 24) & 1;
 	cpu_set_reg(chip, UC_ARM_REG_PC, (ret_pc & ~1u) | t);
 	chip->deferred_exc = retired ? exc : 0;
-	debug_enter_halt(chip, CHIP_HALT_VCATCH, DFSR_VCATCH);
+	debug_enter_halt(chip, CHIP_HALT_VCATCH);
 	return true;
 }
 
@@ -370,7 +365,7 @@ void exc_return(struct chip *chip, uint32_t exc_return)
 		exc_fault(chip, FAULT_INVPC, exc_return, 0);
 		return;
 	}
-	sp += 32 + ((frame[7] & XPSR_STKALIGN) && (chip->nvic.ccr & 0x200u) ? 4 : 0);
+	sp += 32 + ((frame[7] & XPSR_STKALIGN) && (chip->nvic.ccr & BJ_CORE_SCB_CCR_STKALIGN) ? 4 : 0);
 	if (to_psp)
 		s.psp = sp;
 	else
@@ -382,7 +377,7 @@ void exc_return(struct chip *chip, uint32_t exc_return)
 		cpu_set_reg(chip, frame_regs[i], frame[i]);
 	cpu_set_reg(chip, UC_ARM_REG_PC, (frame[6] & ~1u) | ((frame[7] & XPSR_T) ? 1 : 0));
 	chip->pend_check = true;
-	if (to_thread && (chip->nvic.scr & SCR_SLEEPONEXIT)) {
+	if (to_thread && (chip->nvic.scr & BJ_CORE_SCB_SCR_SLEEPONEXIT)) {
 		chip->state = CHIP_SLEEPING;
 		cpu_stop(chip);
 	}

@@ -1,7 +1,8 @@
 # emulator/: bootjump-emu, the emulated STM32 (C on libunicorn). The GDB stub's rules are in
 # emulator/gdbstub.mk, the ROM model's in emulator/rom/module.mk.
 EMU_OBJ := $(BUILD)/emulator/obj
-EMU_CHIP_SRCS := $(addprefix emulator/,chip.c cpu.c exception.c scs.c debug.c bus.c timebase.c image.c accesslog.c) \
+EMU_CHIP_SRCS := $(addprefix emulator/,chip.c cpu.c exception.c scs.c debug.c regtable.c bus.c timebase.c image.c \
+	accesslog.c) \
 	$(wildcard emulator/periph/*.c)
 EMU_MAIN_SRCS := $(addprefix emulator/,main.c cli.c part_lookup.c pty.c)
 EMU_CFLAGS := $(HOST_CFLAGS) -Iemulator -MMD -MP

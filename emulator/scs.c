@@ -1,52 +1,24 @@
-/* The System Control Space registers the core owns: SysTick, the NVIC and the SCB.
+/* The System Control Space registers the core owns: SysTick, the NVIC, the SCB and ICTR.
  * ARMv6-M: DDI0419 §B3.2 (SCB), §B3.3 (SysTick), §B3.4 (NVIC); ARMv7-M: DDI0403 §B3.2-§B3.4.
- * Register offsets come from the part database (cores: SCB, SYST, NVIC); the registers it does
- * not list yet are defined here from the same chapters. The debug registers (DHCSR...) are in
- * debug.c. */
+ * Where each register is, which of them a core has, and their bits come from the part
+ * database (`cores`, through BJ_CORE_* and bj_cores); this file is their behaviour. The debug
+ * registers (DHCSR ..., DFSR, FP, DWT) are in debug.c. */
 #include "chip_internal.h"
 
-#define SCS_BASE 0xe000e000u
-#define SYST_BASE 0xe000e010u /* DDI0419 §B3.3 */
-#define NVIC_BASE 0xe000e100u /* DDI0419 §B3.4 */
-#define SCB_BASE 0xe000ed00u  /* DDI0419 §B3.2 */
-
-/* SCB registers without an entry in the part database (DDI0419 Table B3-4, DDI0403 Table B3-4). */
-#define SCB_CPUID 0x00u
-#define SCB_SCR 0x10u
-#define SCB_CCR 0x14u
-#define SCB_SHPR1 0x18u /* v7-M */
-#define SCB_SHPR2 0x1cu
-#define SCB_SHPR3 0x20u
-#define SCB_SHCSR 0x24u
-#define SCB_CFSR 0x28u /* v7-M */
-#define SCB_HFSR 0x2cu /* v7-M */
-#define SCB_MMFAR 0x34u /* v7-M */
-#define SCB_BFAR 0x38u /* v7-M */
-#define ICTR (0xe000e004u - SCS_BASE) /* v7-M: interrupt lines / 32 - 1 */
-#define STIR (0xe000ef00u - SCS_BASE) /* v7-M software trigger */
-#define NVIC_IABR 0x200u /* v7-M active bits */
-
-#define ICSR_VECTPENDING_SHIFT 12
-#define ICSR_ISRPENDING (1u << 22)
-#define ICSR_RETTOBASE (1u << 11)
-#define AIRCR_VECTKEYSTAT 0xfa050000u
-#define AIRCR_PRIGROUP_SHIFT 8
-#define SCR_MASK 0x16u /* SLEEPONEXIT, SLEEPDEEP, SEVONPEND */
-#define CCR_V7M_WRITABLE 0x31bu
-#define SHCSR_ENABLES 0x70000u
+#define FIELD(v, reg, f) (((v) >> BJ_CORE_##reg##_##f##_SHIFT) & BJ_CORE_##reg##_##f##_MASK)
 
 /* ------------------------------------------------------------------ SysTick */
 
 static unsigned systick_div(const struct chip *chip)
 {
 	/* CLKSOURCE=0 selects the external reference: HCLK/8 on every STM32 (RM0377 §7.2). */
-	return (chip->systick.csr & BJ_SYSTICK_CSR_CLKSOURCE) ? 1 : 8;
+	return (chip->systick.csr & BJ_CORE_SYST_CSR_CLKSOURCE) ? 1 : 8;
 }
 
 static uint32_t systick_value_at(const struct chip *chip, uint64_t cycle)
 {
 	const struct systick_state *t = &chip->systick;
-	if (!(t->csr & BJ_SYSTICK_CSR_ENABLE))
+	if (!(t->csr & BJ_CORE_SYST_CSR_ENABLE))
 		return t->base_value;
 	uint64_t ticks = (cycle - t->base_cycle) / systick_div(chip);
 	if (ticks <= t->base_value)
@@ -61,7 +33,7 @@ static uint32_t systick_value_at(const struct chip *chip, uint64_t cycle)
 static uint64_t systick_next_zero(const struct chip *chip, uint64_t from)
 {
 	const struct systick_state *t = &chip->systick;
-	if (!(t->csr & BJ_SYSTICK_CSR_ENABLE))
+	if (!(t->csr & BJ_CORE_SYST_CSR_ENABLE))
 		return UINT64_MAX;
 	uint64_t div = systick_div(chip);
 	uint64_t ticks = (from - t->base_cycle) / div;
@@ -101,7 +73,7 @@ void systick_advance(struct chip *chip)
 	if (chip->systick.next_wrap > now)
 		return;
 	chip->systick.countflag = true;
-	if (chip->systick.csr & BJ_SYSTICK_CSR_TICKINT)
+	if (chip->systick.csr & BJ_CORE_SYST_CSR_TICKINT)
 		exc_set_pending(chip, EXC_SYSTICK);
 	chip->systick.next_wrap = systick_next_zero(chip, now);
 }
@@ -110,14 +82,14 @@ static uint32_t systick_read(struct chip *chip, uint32_t off)
 {
 	uint32_t now_value = systick_value_at(chip, tb_cycles(chip));
 	switch (off) {
-	case BJ_SYSTICK_CSR_OFFSET: {
-		uint32_t v = chip->systick.csr | (chip->systick.countflag ? BJ_SYSTICK_CSR_COUNTFLAG : 0);
+	case BJ_CORE_SYST_CSR_OFFSET: {
+		uint32_t v = chip->systick.csr | (chip->systick.countflag ? BJ_CORE_SYST_CSR_COUNTFLAG : 0);
 		chip->systick.countflag = false; /* COUNTFLAG clears when read */
 		return v;
 	}
-	case BJ_SYSTICK_RVR_OFFSET:
+	case BJ_CORE_SYST_RVR_OFFSET:
 		return chip->systick.rvr;
-	case BJ_SYSTICK_CVR_OFFSET:
+	case BJ_CORE_SYST_CVR_OFFSET:
 		return now_value;
 	default:
 		return 0; /* CALIB: no reference calibration value */
@@ -128,13 +100,13 @@ static void systick_write(struct chip *chip, uint32_t off, uint32_t v)
 {
 	uint32_t now_value = systick_value_at(chip, tb_cycles(chip));
 	switch (off) {
-	case BJ_SYSTICK_CSR_OFFSET:
-		chip->systick.csr = v & (BJ_SYSTICK_CSR_ENABLE | BJ_SYSTICK_CSR_TICKINT | BJ_SYSTICK_CSR_CLKSOURCE);
+	case BJ_CORE_SYST_CSR_OFFSET:
+		chip->systick.csr = v & (BJ_CORE_SYST_CSR_ENABLE | BJ_CORE_SYST_CSR_TICKINT | BJ_CORE_SYST_CSR_CLKSOURCE);
 		break;
-	case BJ_SYSTICK_RVR_OFFSET:
-		chip->systick.rvr = v & (BJ_SYSTICK_RVR_RELOAD_MASK << BJ_SYSTICK_RVR_RELOAD_SHIFT);
+	case BJ_CORE_SYST_RVR_OFFSET:
+		chip->systick.rvr = v & (BJ_CORE_SYST_RVR_RELOAD_MASK << BJ_CORE_SYST_RVR_RELOAD_SHIFT);
 		break;
-	case BJ_SYSTICK_CVR_OFFSET:
+	case BJ_CORE_SYST_CVR_OFFSET:
 		/* Any write clears the counter and COUNTFLAG (DDI0419 §B3.3.5). */
 		now_value = 0;
 		chip->systick.countflag = false;
@@ -145,6 +117,12 @@ static void systick_write(struct chip *chip, uint32_t off, uint32_t v)
 }
 
 /* ------------------------------------------------------------------ NVIC */
+
+/* The words of ISER, ICER, ISPR, ICPR and IABR (32 interrupts each) that the part's interrupts use. */
+static bool nvic_word_used(const struct chip *chip, unsigned word)
+{
+	return word < (chip->part->nvic_irqs + 31) / 32;
+}
 
 static uint32_t nvic_bits(const struct chip *chip, const bool *flags, unsigned word)
 {
@@ -157,55 +135,66 @@ static uint32_t nvic_bits(const struct chip *chip, const bool *flags, unsigned w
 	return v;
 }
 
+/* The priority bits the part implements (the top nvic_prio_bits of each byte). */
 static uint8_t prio_mask(const struct chip *chip)
 {
-	return (uint8_t)(0xffu << (8 - chip->prio_bits));
+	return (uint8_t)(0xffu << (8 - chip->part->nvic_prio_bits));
 }
 
-static uint32_t nvic_read(struct chip *chip, uint32_t off, bool *ok)
+static uint32_t nvic_read(struct chip *chip, const struct core_reg *r, bool *ok)
 {
-	unsigned n_words = (chip->part->nvic_irqs + 31) / 32;
-	unsigned word = (off & 0x7f) / 4;
-	if (off < BJ_NVIC_IPR0_OFFSET && word >= n_words) {
+	const struct nvic_state *n = &chip->nvic;
+	unsigned word = r->index;
+	switch (r->reg->offset) {
+	case BJ_CORE_NVIC_IPR_OFFSET: {
+		unsigned irq = 4 * word;
+		uint32_t v = 0;
+		*ok = irq < chip->part->nvic_irqs;
+		for (unsigned i = 0; i < 4 && irq + i < chip->part->nvic_irqs; i++)
+			v |= (uint32_t)n->prio[EXC_IRQ0 + irq + i] << (8 * i);
+		return v;
+	}
+	case BJ_CORE_NVIC_STIR_OFFSET:
+		*ok = false; /* write-only */
+		return 0;
+	}
+	if (!nvic_word_used(chip, word)) {
 		*ok = false;
 		return 0;
 	}
-	if (off < BJ_NVIC_ICER_OFFSET)
-		return nvic_bits(chip, chip->nvic.enabled, word);
-	if (off < BJ_NVIC_ISPR_OFFSET)
-		return nvic_bits(chip, chip->nvic.enabled, word);
-	if (off < BJ_NVIC_ICPR_OFFSET + 0x80)
-		return nvic_bits(chip, chip->nvic.pending, word);
-	if (chip->v7m && off >= NVIC_IABR && off < NVIC_IABR + 0x80)
-		return nvic_bits(chip, chip->nvic.active, word);
-	if (off >= BJ_NVIC_IPR0_OFFSET && off < BJ_NVIC_IPR0_OFFSET + chip->part->nvic_irqs) {
-		unsigned irq = off - BJ_NVIC_IPR0_OFFSET;
-		uint32_t v = 0;
-		for (unsigned i = 0; i < 4 && irq + i < chip->part->nvic_irqs; i++)
-			v |= (uint32_t)chip->nvic.prio[EXC_IRQ0 + irq + i] << (8 * i);
-		return v;
+	switch (r->reg->offset) {
+	case BJ_CORE_NVIC_ISER_OFFSET:
+	case BJ_CORE_NVIC_ICER_OFFSET:
+		return nvic_bits(chip, n->enabled, word);
+	case BJ_CORE_NVIC_ISPR_OFFSET:
+	case BJ_CORE_NVIC_ICPR_OFFSET:
+		return nvic_bits(chip, n->pending, word);
+	default: /* IABR */
+		return nvic_bits(chip, n->active, word);
 	}
-	*ok = false;
-	return 0;
 }
 
-static void nvic_write(struct chip *chip, uint32_t off, uint32_t v, uint32_t lanes, bool *ok)
+static void nvic_write(struct chip *chip, const struct core_reg *r, uint32_t v, uint32_t lanes, bool *ok)
 {
-	unsigned word = (off & 0x7f) / 4;
-	if (off < BJ_NVIC_IPR0_OFFSET && off >= BJ_NVIC_ICPR_OFFSET + 0x80) {
-		*ok = chip->v7m && off >= NVIC_IABR && off < NVIC_IABR + 0x80; /* IABR is read-only */
-		return;
-	}
-	if (off >= BJ_NVIC_IPR0_OFFSET) {
-		unsigned irq = off - BJ_NVIC_IPR0_OFFSET;
-		if (irq >= chip->part->nvic_irqs) {
-			*ok = false;
-			return;
-		}
+	unsigned word = r->index;
+	switch (r->reg->offset) {
+	case BJ_CORE_NVIC_IPR_OFFSET: {
+		unsigned irq = 4 * word;
+		*ok = irq < chip->part->nvic_irqs;
 		for (unsigned i = 0; i < 4 && irq + i < chip->part->nvic_irqs; i++)
 			if (lanes & (0xffu << (8 * i)))
 				chip->nvic.prio[EXC_IRQ0 + irq + i] = (uint8_t)(v >> (8 * i)) & prio_mask(chip);
 		chip->pend_check = true;
+		return;
+	}
+	case BJ_CORE_NVIC_STIR_OFFSET:
+		exc_set_pending(chip, EXC_IRQ0 + FIELD(v, NVIC_STIR, INTID));
+		return;
+	case BJ_CORE_NVIC_IABR_OFFSET:
+		return; /* read-only */
+	}
+	if (!nvic_word_used(chip, word)) {
+		*ok = false;
 		return;
 	}
 	for (unsigned b = 0; b < 32; b++) {
@@ -213,19 +202,23 @@ static void nvic_write(struct chip *chip, uint32_t off, uint32_t v, uint32_t lan
 		if (!(v & (1u << b)) || irq >= chip->part->nvic_irqs)
 			continue;
 		unsigned e = EXC_IRQ0 + irq;
-		if (off < BJ_NVIC_ICER_OFFSET)
-			chip->nvic.enabled[e] = true;
-		else if (off < BJ_NVIC_ISPR_OFFSET)
-			chip->nvic.enabled[e] = false;
-		else if (off < BJ_NVIC_ICPR_OFFSET)
-			exc_set_pending(chip, e);
-		else
-			exc_clear_pending(chip, e);
+		switch (r->reg->offset) {
+		case BJ_CORE_NVIC_ISER_OFFSET: chip->nvic.enabled[e] = true; break;
+		case BJ_CORE_NVIC_ICER_OFFSET: chip->nvic.enabled[e] = false; break;
+		case BJ_CORE_NVIC_ISPR_OFFSET: exc_set_pending(chip, e); break;
+		case BJ_CORE_NVIC_ICPR_OFFSET: exc_clear_pending(chip, e); break;
+		}
 	}
 	chip->pend_check = true;
 }
 
 /* ------------------------------------------------------------------ SCB */
+
+/* SHPR1..3 hold the priorities of exceptions 4..15, one byte each from SHPR1's first byte. */
+static unsigned shpr_first_exception(uint32_t offset)
+{
+	return EXC_MEMMANAGE + (offset - BJ_CORE_SCB_SHPR1_OFFSET);
+}
 
 static uint32_t shpr(const struct chip *chip, unsigned first_exc)
 {
@@ -251,91 +244,87 @@ static void set_shpr(struct chip *chip, unsigned first_exc, uint32_t v, uint32_t
 
 static uint32_t icsr_read(struct chip *chip)
 {
-	uint32_t ipsr = cpu_reg(chip, UC_ARM_REG_IPSR) & 0x1ffu;
-	uint32_t v = ipsr | (exc_highest_pending(chip) << ICSR_VECTPENDING_SHIFT);
+	uint32_t ipsr = FIELD(cpu_reg(chip, UC_ARM_REG_IPSR), SCB_ICSR, VECTACTIVE);
+	uint32_t v = ipsr << BJ_CORE_SCB_ICSR_VECTACTIVE_SHIFT | exc_highest_pending(chip) << BJ_CORE_SCB_ICSR_VECTPENDING_SHIFT;
 	for (unsigned e = EXC_IRQ0; e < EXC_IRQ0 + chip->part->nvic_irqs; e++)
 		if (chip->nvic.pending[e])
-			v |= ICSR_ISRPENDING;
+			v |= BJ_CORE_SCB_ICSR_ISRPENDING;
 	if (chip->nvic.pending[EXC_SYSTICK])
-		v |= BJ_SCB_ICSR_PENDSTSET;
+		v |= BJ_CORE_SCB_ICSR_PENDSTSET;
 	if (chip->nvic.pending[EXC_PENDSV])
-		v |= BJ_SCB_ICSR_PENDSVSET;
+		v |= BJ_CORE_SCB_ICSR_PENDSVSET;
 	if (chip->nvic.pending[EXC_NMI])
-		v |= BJ_SCB_ICSR_NMIPENDSET;
+		v |= BJ_CORE_SCB_ICSR_NMIPENDSET;
 	if (chip->v7m && exc_active_count(chip) <= 1)
-		v |= ICSR_RETTOBASE;
+		v |= BJ_CORE_SCB_ICSR_RETTOBASE;
 	return v;
 }
 
 static void icsr_write(struct chip *chip, uint32_t v)
 {
-	if (v & BJ_SCB_ICSR_NMIPENDSET)
+	if (v & BJ_CORE_SCB_ICSR_NMIPENDSET)
 		exc_set_pending(chip, EXC_NMI);
-	if (v & BJ_SCB_ICSR_PENDSVSET)
+	if (v & BJ_CORE_SCB_ICSR_PENDSVSET)
 		exc_set_pending(chip, EXC_PENDSV);
-	else if (v & BJ_SCB_ICSR_PENDSVCLR)
+	else if (v & BJ_CORE_SCB_ICSR_PENDSVCLR)
 		exc_clear_pending(chip, EXC_PENDSV);
-	if (v & BJ_SCB_ICSR_PENDSTSET)
+	if (v & BJ_CORE_SCB_ICSR_PENDSTSET)
 		exc_set_pending(chip, EXC_SYSTICK);
-	else if (v & BJ_SCB_ICSR_PENDSTCLR)
+	else if (v & BJ_CORE_SCB_ICSR_PENDSTCLR)
 		exc_clear_pending(chip, EXC_SYSTICK);
 }
 
 static uint32_t shcsr_read(const struct chip *chip)
 {
 	const struct nvic_state *n = &chip->nvic;
-	uint32_t v = n->pending[EXC_SVCALL] ? 1u << 15 : 0;
+	uint32_t v = n->pending[EXC_SVCALL] ? BJ_CORE_SCB_SHCSR_SVCALLPENDED : 0;
 	if (!chip->v7m)
 		return v;
-	static const struct { unsigned exc, bit; } act[] = {
-		{EXC_MEMMANAGE, 0}, {EXC_BUSFAULT, 1}, {EXC_USAGEFAULT, 3}, {EXC_SVCALL, 7},
-		{EXC_DEBUGMON, 8}, {EXC_PENDSV, 10}, {EXC_SYSTICK, 11},
+	static const struct { unsigned exc; uint32_t bit; } act[] = {
+		{EXC_MEMMANAGE, BJ_CORE_SCB_SHCSR_MEMFAULTACT}, {EXC_BUSFAULT, BJ_CORE_SCB_SHCSR_BUSFAULTACT},
+		{EXC_USAGEFAULT, BJ_CORE_SCB_SHCSR_USGFAULTACT}, {EXC_SVCALL, BJ_CORE_SCB_SHCSR_SVCALLACT},
+		{EXC_DEBUGMON, BJ_CORE_SCB_SHCSR_MONITORACT}, {EXC_PENDSV, BJ_CORE_SCB_SHCSR_PENDSVACT},
+		{EXC_SYSTICK, BJ_CORE_SCB_SHCSR_SYSTICKACT},
 	};
 	for (unsigned i = 0; i < sizeof(act) / sizeof(act[0]); i++)
 		if (n->active[act[i].exc])
-			v |= 1u << act[i].bit;
-	v |= (n->pending[EXC_USAGEFAULT] ? 1u << 12 : 0) | (n->pending[EXC_MEMMANAGE] ? 1u << 13 : 0) |
-	     (n->pending[EXC_BUSFAULT] ? 1u << 14 : 0);
+			v |= act[i].bit;
+	v |= (n->pending[EXC_USAGEFAULT] ? BJ_CORE_SCB_SHCSR_USGFAULTPENDED : 0) |
+	     (n->pending[EXC_MEMMANAGE] ? BJ_CORE_SCB_SHCSR_MEMFAULTPENDED : 0) |
+	     (n->pending[EXC_BUSFAULT] ? BJ_CORE_SCB_SHCSR_BUSFAULTPENDED : 0);
 	return v | n->shcsr_enables;
 }
 
-static uint32_t scb_read(struct chip *chip, uint32_t off, bool *ok)
+static uint32_t scb_read(struct chip *chip, uint32_t offset, bool *ok)
 {
 	struct nvic_state *n = &chip->nvic;
-	switch (off) {
-	case SCB_CPUID:
+	switch (offset) {
+	case BJ_CORE_SCB_CPUID_OFFSET:
 		return chip->part->cpuid;
-	case BJ_SCB_ICSR_OFFSET:
+	case BJ_CORE_SCB_ICSR_OFFSET:
 		return icsr_read(chip);
-	case BJ_SCB_VTOR_OFFSET:
-		*ok = chip->has_vtor;
-		return chip->has_vtor ? n->vtor : 0;
-	case BJ_SCB_AIRCR_OFFSET:
-		return AIRCR_VECTKEYSTAT | (chip->v7m ? n->aircr_prigroup << AIRCR_PRIGROUP_SHIFT : 0);
-	case SCB_SCR:
+	case BJ_CORE_SCB_VTOR_OFFSET:
+		return n->vtor;
+	case BJ_CORE_SCB_AIRCR_OFFSET:
+		return BJ_CORE_SCB_AIRCR_VECTKEY_VECTKEYSTAT << BJ_CORE_SCB_AIRCR_VECTKEY_SHIFT |
+		       (chip->v7m ? n->aircr_prigroup << BJ_CORE_SCB_AIRCR_PRIGROUP_SHIFT : 0);
+	case BJ_CORE_SCB_SCR_OFFSET:
 		return n->scr;
-	case SCB_CCR:
+	case BJ_CORE_SCB_CCR_OFFSET:
 		return n->ccr;
-	case SCB_SHPR1:
-		*ok = chip->v7m;
-		return chip->v7m ? shpr(chip, 4) : 0;
-	case SCB_SHPR2:
-		return shpr(chip, 8);
-	case SCB_SHPR3:
-		return shpr(chip, 12);
-	case SCB_SHCSR:
+	case BJ_CORE_SCB_SHPR1_OFFSET:
+	case BJ_CORE_SCB_SHPR2_OFFSET:
+	case BJ_CORE_SCB_SHPR3_OFFSET:
+		return shpr(chip, shpr_first_exception(offset));
+	case BJ_CORE_SCB_SHCSR_OFFSET:
 		return shcsr_read(chip);
-	case SCB_CFSR:
-		*ok = chip->v7m;
+	case BJ_CORE_SCB_CFSR_OFFSET:
 		return n->cfsr;
-	case SCB_HFSR:
-		*ok = chip->v7m;
+	case BJ_CORE_SCB_HFSR_OFFSET:
 		return n->hfsr;
-	case SCB_MMFAR:
-		*ok = chip->v7m;
+	case BJ_CORE_SCB_MMFAR_OFFSET:
 		return n->mmfar;
-	case SCB_BFAR:
-		*ok = chip->v7m;
+	case BJ_CORE_SCB_BFAR_OFFSET:
 		return n->bfar;
 	default:
 		*ok = false;
@@ -345,63 +334,56 @@ static uint32_t scb_read(struct chip *chip, uint32_t off, bool *ok)
 
 static void aircr_write(struct chip *chip, uint32_t v)
 {
-	if (((v >> BJ_SCB_AIRCR_VECTKEY_SHIFT) & BJ_SCB_AIRCR_VECTKEY_MASK) != BJ_SCB_AIRCR_VECTKEY_KEY)
+	if (FIELD(v, SCB_AIRCR, VECTKEY) != BJ_CORE_SCB_AIRCR_VECTKEY_KEY)
 		return; /* writes without the key are ignored */
 	if (chip->v7m)
-		chip->nvic.aircr_prigroup = (v >> AIRCR_PRIGROUP_SHIFT) & 7;
-	if (v & BJ_SCB_AIRCR_SYSRESETREQ)
+		chip->nvic.aircr_prigroup = FIELD(v, SCB_AIRCR, PRIGROUP);
+	if (v & BJ_CORE_SCB_AIRCR_SYSRESETREQ)
 		chip_request_reset(chip, CHIP_RESET_SYSTEM);
 }
 
-static void scb_write(struct chip *chip, uint32_t off, uint32_t v, uint32_t lanes, bool *ok)
+static void scb_write(struct chip *chip, uint32_t offset, uint32_t v, uint32_t lanes, bool *ok)
 {
 	struct nvic_state *n = &chip->nvic;
-	switch (off) {
-	case BJ_SCB_ICSR_OFFSET:
+	switch (offset) {
+	case BJ_CORE_SCB_ICSR_OFFSET:
 		icsr_write(chip, v);
 		return;
-	case BJ_SCB_VTOR_OFFSET:
-		*ok = chip->has_vtor;
-		if (chip->has_vtor)
-			n->vtor = v & 0xffffff80u;
+	case BJ_CORE_SCB_VTOR_OFFSET:
+		n->vtor = v & (BJ_CORE_SCB_VTOR_TBLOFF_MASK << BJ_CORE_SCB_VTOR_TBLOFF_SHIFT);
 		return;
-	case BJ_SCB_AIRCR_OFFSET:
+	case BJ_CORE_SCB_AIRCR_OFFSET:
 		aircr_write(chip, v);
 		return;
-	case SCB_SCR:
-		n->scr = v & SCR_MASK;
+	case BJ_CORE_SCB_SCR_OFFSET:
+		n->scr = v & (BJ_CORE_SCB_SCR_SLEEPONEXIT | BJ_CORE_SCB_SCR_SLEEPDEEP | BJ_CORE_SCB_SCR_SEVONPEND);
 		return;
-	case SCB_CCR:
+	case BJ_CORE_SCB_CCR_OFFSET:
+		/* Every bit the ARMv7-M CCR has is writable; the ARMv6-M CCR is read-only. */
 		if (chip->v7m)
-			n->ccr = v & CCR_V7M_WRITABLE;
-		return; /* read-only on ARMv6-M */
-	case SCB_SHPR1:
-		*ok = chip->v7m;
+			n->ccr = v & (BJ_CORE_SCB_CCR_NONBASETHRDENA | BJ_CORE_SCB_CCR_USERSETMPEND | BJ_CORE_SCB_CCR_UNALIGN_TRP |
+				      BJ_CORE_SCB_CCR_DIV_0_TRP | BJ_CORE_SCB_CCR_BFHFNMIGN | BJ_CORE_SCB_CCR_STKALIGN);
+		return;
+	case BJ_CORE_SCB_SHPR1_OFFSET:
+	case BJ_CORE_SCB_SHPR2_OFFSET:
+	case BJ_CORE_SCB_SHPR3_OFFSET:
+		set_shpr(chip, shpr_first_exception(offset), v, lanes);
+		return;
+	case BJ_CORE_SCB_SHCSR_OFFSET:
 		if (chip->v7m)
-			set_shpr(chip, 4, v, lanes);
+			n->shcsr_enables = v & (BJ_CORE_SCB_SHCSR_MEMFAULTENA | BJ_CORE_SCB_SHCSR_BUSFAULTENA |
+						BJ_CORE_SCB_SHCSR_USGFAULTENA);
 		return;
-	case SCB_SHPR2:
-		set_shpr(chip, 8, v, lanes);
-		return;
-	case SCB_SHPR3:
-		set_shpr(chip, 12, v, lanes);
-		return;
-	case SCB_SHCSR:
-		if (chip->v7m)
-			n->shcsr_enables = v & SHCSR_ENABLES;
-		return;
-	case SCB_CFSR:
-		*ok = chip->v7m;
+	case BJ_CORE_SCB_CFSR_OFFSET:
 		n->cfsr &= ~v; /* write 1 to clear */
 		return;
-	case SCB_HFSR:
-		*ok = chip->v7m;
+	case BJ_CORE_SCB_HFSR_OFFSET:
 		n->hfsr &= ~v;
 		return;
-	case SCB_MMFAR:
-	case SCB_BFAR:
-		*ok = chip->v7m;
-		return;
+	case BJ_CORE_SCB_CPUID_OFFSET:
+	case BJ_CORE_SCB_MMFAR_OFFSET:
+	case BJ_CORE_SCB_BFAR_OFFSET:
+		return; /* read-only here: MMFAR and BFAR hold what the faults set */
 	default:
 		*ok = false;
 		return;
@@ -410,42 +392,40 @@ static void scb_write(struct chip *chip, uint32_t off, uint32_t v, uint32_t lane
 
 /* ------------------------------------------------------------------ dispatch */
 
-uint32_t scs_read(struct chip *chip, uint32_t addr, unsigned size, bool *ok)
+uint32_t scs_read(struct chip *chip, const struct core_reg *r, uint32_t addr, unsigned size, bool *ok)
 {
-	uint32_t aligned = addr & ~3u, v;
+	const struct core_blocks *c = &chip->core;
+	uint32_t v;
 	*ok = true;
-	if (aligned >= SYST_BASE && aligned < SYST_BASE + 0x10)
-		v = systick_read(chip, aligned - SYST_BASE);
-	else if (chip->v7m && aligned - SCS_BASE == ICTR)
+	if (debug_owns(chip, r))
+		v = debug_read(chip, r, ok);
+	else if (r->block == c->syst)
+		v = systick_read(chip, r->reg->offset);
+	else if (r->block == c->nvic)
+		v = nvic_read(chip, r, ok);
+	else if (r->block == c->scb)
+		v = scb_read(chip, r->reg->offset, ok);
+	else /* SCnSCB: ICTR, the number of 32-interrupt banks minus one */
 		v = (chip->part->nvic_irqs + 31) / 32 - 1;
-	else if (aligned >= NVIC_BASE && aligned < NVIC_BASE + 0x500)
-		v = nvic_read(chip, aligned - NVIC_BASE, ok);
-	else if (aligned >= SCB_BASE && aligned < SCB_BASE + 0x40)
-		v = scb_read(chip, aligned - SCB_BASE, ok);
-	else {
-		*ok = false;
-		v = 0;
-	}
 	v >>= 8 * (addr & 3);
 	return size == 4 ? v : v & ((1u << (8 * size)) - 1);
 }
 
-void scs_write(struct chip *chip, uint32_t addr, uint32_t value, unsigned size, bool *ok)
+void scs_write(struct chip *chip, const struct core_reg *r, uint32_t addr, uint32_t value, unsigned size, bool *ok)
 {
-	uint32_t aligned = addr & ~3u;
+	const struct core_blocks *c = &chip->core;
 	unsigned shift = 8 * (addr & 3);
 	uint32_t lanes = (size == 4 ? 0xffffffffu : ((1u << (8 * size)) - 1)) << shift;
 	uint32_t v = value << shift;
 	*ok = true;
-	if (aligned >= SYST_BASE && aligned < SYST_BASE + 0x10)
-		systick_write(chip, aligned - SYST_BASE, v);
-	else if (aligned >= NVIC_BASE && aligned < NVIC_BASE + 0x500)
-		nvic_write(chip, aligned - NVIC_BASE, v, lanes, ok);
-	else if (aligned >= SCB_BASE && aligned < SCB_BASE + 0x40)
-		scb_write(chip, aligned - SCB_BASE, v, lanes, ok);
-	else if (chip->v7m && aligned - SCS_BASE == STIR)
-		exc_set_pending(chip, EXC_IRQ0 + (v & 0x1ff));
-	else
-		*ok = false;
+	if (debug_owns(chip, r))
+		debug_write(chip, r, v, ok);
+	else if (r->block == c->syst)
+		systick_write(chip, r->reg->offset, v);
+	else if (r->block == c->nvic)
+		nvic_write(chip, r, v, lanes, ok);
+	else if (r->block == c->scb)
+		scb_write(chip, r->reg->offset, v, lanes, ok);
+	/* SCnSCB: ICTR is read-only */
 	cpu_attention(chip);
 }

@@ -15,6 +15,7 @@ from . import load, num, PartError
 BANNER = "Generated from parts/stm32.json by parts/gen.py; do not edit."
 CORE_ENUM = {"cortex-m0": "BJ_CORE_M0", "cortex-m0plus": "BJ_CORE_M0PLUS",
              "cortex-m3": "BJ_CORE_M3", "cortex-m4": "BJ_CORE_M4"}
+ARCH_ENUM = {"ARMv6-M": "BJ_ARCH_V6M", "ARMv7-M": "BJ_ARCH_V7M"}
 # -mcpu for arm-none-eabi-gcc per core.
 CORE_MCPU = {"cortex-m0": "cortex-m0", "cortex-m0plus": "cortex-m0plus",
              "cortex-m3": "cortex-m3", "cortex-m4": "cortex-m4"}
@@ -39,24 +40,51 @@ def ip_macros(ipname, ip, prefix):
     """Offsets, reset values, bits, fields and keys of one IP block as macros."""
     out = ["/* %s: %s */" % (ipname, ip["source"])]
     for reg, d in ip["registers"].items():
-        r = "%s_%s" % (prefix, reg)
-        out.append("#define %s_OFFSET 0x%02xu" % (r, num(d["offset"])))
-        out.append("#define %s_RESET %s" % (r, hexu(num(d["reset"]))))
-        for bit, pos in d.get("bits", {}).items():
-            out.append("#define %s_%s (1u << %d)" % (r, bit, pos))
-        for fname, f in d.get("fields", {}).items():
-            out.append("#define %s_%s_SHIFT %du" % (r, fname, f["lsb"]))
-            out.append("#define %s_%s_MASK 0x%xu" % (r, fname, (1 << f["width"]) - 1))
-            for vname, v in f.get("values", {}).items():
-                out.append("#define %s_%s_%s %du" % (r, fname, vname, v))
-        for kname, k in d.get("keys", {}).items():
-            out.append("#define %s_%s %s" % (r, kname, hexu(num(k))))
+        out += reg_macros("%s_%s" % (prefix, reg), d)
     return out
 
 
+def reg_macros(r, d, block=True):
+    """One register's offset, bits, fields and keys, and with block its count and reset value
+    (what may differ between the blocks of one name on different cores)."""
+    out = ["#define %s_OFFSET 0x%02xu" % (r, num(d["offset"]))]
+    if "count" in d:
+        if block:
+            out.append("#define %s_COUNT %du" % (r, d["count"]))
+        out.append("#define %s_STRIDE %du" % (r, d.get("stride", 4)))
+    if block:
+        out.append("#define %s_RESET %s" % (r, hexu(num(d["reset"]))))
+    for bit, pos in d.get("bits", {}).items():
+        out.append("#define %s_%s (1u << %d)" % (r, bit, pos))
+    for fname, f in d.get("fields", {}).items():
+        out.append("#define %s_%s_SHIFT %du" % (r, fname, f["lsb"]))
+        out.append("#define %s_%s_MASK 0x%xu" % (r, fname, (1 << f["width"]) - 1))
+        for vname, v in f.get("values", {}).items():
+            out.append("#define %s_%s_%s %du" % (r, fname, vname, v))
+    for kname, k in d.get("keys", {}).items():
+        out.append("#define %s_%s %s" % (r, kname, hexu(num(k))))
+    return out
+
+
+def reg_bits(d):
+    """Every bit the register's bits and fields cover."""
+    m = 0
+    for pos in d.get("bits", {}).values():
+        m |= 1 << pos
+    for f in d.get("fields", {}).values():
+        m |= ((1 << f["width"]) - 1) << f["lsb"]
+    return m
+
+
+def reg_span(d):
+    return num(d["offset"]) + d.get("stride", 4) * (d.get("count", 1) - 1) + 4
+
+
 def ip_tables(db):
-    """Per IP block a register table (name, offset, reset) for the emulator and its access log."""
-    out = ["struct bj_ip_reg {", "\tconst char *name;", "\tuint32_t offset;", "\tuint32_t reset;", "};", "",
+    """Per IP block a register table for the emulator and its access log: name, offset, reset,
+    the array shape (count registers, stride bytes apart) and the bits the database names."""
+    out = ["struct bj_ip_reg {", "\tconst char *name;", "\tuint32_t offset;", "\tuint32_t reset;",
+           "\tunsigned count;", "\tunsigned stride;", "\tuint32_t bits;", "};", "",
            "struct bj_ip {", "\tconst char *name;", "\tconst struct bj_ip_reg *regs;", "\tunsigned n_regs;",
            "\tuint32_t span;", "};", ""]
     out.append("enum bj_ip_id {")
@@ -68,14 +96,60 @@ def ip_tables(db):
     for name, ip in db.ip.items():
         out.append("static const struct bj_ip_reg bj_ip_%s_regs[] = {" % ident(name).lower())
         for reg, d in ip["registers"].items():
-            out.append('\t{"%s", 0x%02xu, %s},' % (reg, num(d["offset"]), hexu(num(d["reset"]))))
+            out.append('\t{"%s", 0x%02xu, %s, %d, %d, %s},' % (reg, num(d["offset"]), hexu(num(d["reset"])),
+                                                                d.get("count", 1), d.get("stride", 4), hexu(reg_bits(d))))
         out.append("};")
     out.append("")
     out.append("static const struct bj_ip bj_ips[BJ_IP_COUNT] = {")
     for name, ip in db.ip.items():
         lo = ident(name).lower()
-        span = max(num(d["offset"]) for d in ip["registers"].values()) + 4
+        span = max(reg_span(d) for d in ip["registers"].values())
         out.append('\t[BJ_IP_%s] = {"%s", bj_ip_%s_regs, %d, 0x%xu},' % (ident(name), name, lo, len(ip["registers"]), span))
+    out.append("};")
+    return out
+
+
+# --------------------------------------------------------------------------- C: the cores
+
+def core_macros(db):
+    """BJ_CORE_<block>_<REG>...: every register, bit, field and value that any core's block of that
+    name (SCB, DCB, FP ...) has. The validator makes the blocks of one name agree wherever two of them
+    name the same thing, so one definition serves every core; which registers a core really has is
+    its block's register table in bj_cores."""
+    merged = {}
+    for core in db.raw["cores"].values():
+        for inst, per in core["peripherals"].items():
+            for reg, d in db.ip[per["ip"]]["registers"].items():
+                m = merged.setdefault(inst, {}).setdefault(reg, {"offset": d["offset"], "bits": {}, "fields": {}, "keys": {}})
+                if "count" in d:
+                    m["count"], m["stride"] = d["count"], d.get("stride", 4)
+                m["bits"].update(d.get("bits", {}))
+                m["keys"].update(d.get("keys", {}))
+                for fname, f in d.get("fields", {}).items():
+                    mf = m["fields"].setdefault(fname, {"lsb": f["lsb"], "width": f["width"], "values": {}})
+                    mf["values"].update(f.get("values", {}))
+    out = ["/* The cores' own blocks by name, whatever the core (parts/stm32.json cores). */"]
+    for inst, regs in merged.items():
+        for reg, d in regs.items():
+            out += reg_macros("BJ_CORE_%s_%s" % (ident(inst), reg), d, block=False)
+    return out
+
+
+def core_table(db):
+    """Per core: its architecture, its blocks at their addresses, the architecture's address map."""
+    out = []
+    for name, core in db.raw["cores"].items():
+        lo = ident(name).lower()
+        out.append("static const struct bj_periph bj_%s_blocks[] = {" % lo)
+        for inst, per in core["peripherals"].items():
+            out.append('\t{"%s", BJ_IP_%s, %s, -1, {0, 0}, {0, 0}, NULL, 0},' % (inst, ident(per["ip"]), hexu(num(per["base"]))))
+        out.append("};")
+    out.append("static const struct bj_core_desc bj_cores[] = {")
+    for name, core in db.raw["cores"].items():
+        regions = db.raw["architectures"][core["architecture"]]["regions"]
+        out.append('\t[%s] = {"%s", %s, bj_%s_blocks, %d, %s, %s},' % (
+            CORE_ENUM[name], name, ARCH_ENUM[core["architecture"]], ident(name).lower(), len(core["peripherals"]),
+            *("{%s, 0x%xu}" % (hexu(num(regions[r]["base"])), num(regions[r]["size"])) for r in ("peripheral", "ppb"))))
     out.append("};")
     return out
 
@@ -123,6 +197,19 @@ struct bj_periph {
 \tunsigned n_reset_values;
 };
 
+enum bj_arch { BJ_ARCH_V6M, BJ_ARCH_V7M };
+
+/* A core: its memory-mapped blocks (name, IP, base; no IRQ, clock or reset bits) and the
+ * regions of its architecture's address map the emulator needs. */
+struct bj_core_desc {
+\tconst char *name;
+\tenum bj_arch arch;
+\tconst struct bj_periph *blocks;
+\tunsigned n_blocks;
+\tstruct bj_region peripheral; /* the Peripheral region */
+\tstruct bj_region ppb;        /* the Private Peripheral Bus */
+};
+
 struct bj_usart_pins {
 \tconst char *periph;
 \tconst char *tx;
@@ -147,6 +234,7 @@ struct bj_part {
 \tenum bj_core core;
 \tuint32_t cpuid;
 \tunsigned nvic_irqs;
+\tunsigned nvic_prio_bits; /* implemented bits of each interrupt priority */
 \tstruct bj_region flash;
 \tuint32_t page_size;
 \tuint32_t program_bytes;
@@ -263,6 +351,7 @@ def c_part(db, p):
         '.name = "%s"' % p.name, '.designator = "%s"' % p.designator, '.family = "%s"' % p.family,
         ".aliases = bj_%s_aliases" % lo, ".dev_id = 0x%03xu" % p.dev_id, ".rev_id = 0x%04xu" % p.rev_id,
         ".core = %s" % CORE_ENUM[p.core], ".cpuid = %s" % hexu(num(r["cpuid"])), ".nvic_irqs = %d" % r["nvic_irqs"],
+        ".nvic_prio_bits = %d" % r["nvic_prio_bits"],
         ".flash = {%s, 0x%xu}" % (hexu(p.flash.base), p.flash.size),
         ".page_size = %d" % r["flash"]["page_size"], ".program_bytes = %d" % r["flash"]["program_bytes"],
         ".flash_erased = %s" % hexu(num(r["flash"]["erased"])),
@@ -319,11 +408,15 @@ def c_table(db):
         out.append("")
     out += ip_tables(db)
     out.append("")
+    out += core_macros(db)
+    out.append("")
     out.append(C_TYPES % {
         "profiles": "\n".join("\tBJ_PROFILE_%s," % ident(x) for x in sorted(PROFILES)),
         "causes": "\n".join("\tBJ_RESET_%s," % ident(c) for c in RESET_CAUSES),
         "option_bits": "\n".join("\tstruct bj_bitref opt_%s;" % b.lower() for b in OPTION_BITS),
     })
+    out += core_table(db)
+    out.append("")
     pres, bodies = [], []
     for p in db.parts:
         pre, body = c_part(db, p)
@@ -349,6 +442,7 @@ def part_header(db, p):
            '#define BJ_PART_NAME "%s"' % p.name, '#define BJ_PART_DESIGNATOR "%s"' % p.designator,
            "#define BJ_DEV_ID 0x%03xu" % p.dev_id, "#define BJ_PART_CORE_%s 1" % ident(p.core),
            "#define BJ_PART_PROFILE_%s 1" % ident(p.profile), "#define BJ_NVIC_IRQS %du" % r["nvic_irqs"],
+           "#define BJ_NVIC_PRIO_BITS %du" % r["nvic_prio_bits"],
            "#define BJ_FLASH_BASE %s" % hexu(p.flash.base), "#define BJ_FLASH_SIZE 0x%xu" % p.flash.size,
            "#define BJ_FLASH_PAGE_SIZE %du" % r["flash"]["page_size"],
            "#define BJ_FLASH_PROGRAM_BYTES %du" % r["flash"]["program_bytes"],

@@ -8,12 +8,17 @@ import re
 HEX = re.compile(r"^0x[0-9a-f]+$")
 PIN = re.compile(r"^P[A-K](1[0-5]|[0-9])$")
 
-TOP_KEYS = {"schema", "sources", "ip", "cores", "parts"}
+TOP_KEYS = {"schema", "sources", "ip", "architectures", "cores", "parts"}
 IP_KEYS = {"source", "registers"}
-REG_KEYS = {"offset", "reset", "bits", "fields", "keys"}
+REG_KEYS = {"offset", "reset", "count", "stride", "bits", "fields", "keys"}
 FIELD_KEYS = {"lsb", "width", "values"}
 
 CORES = {"cortex-m0", "cortex-m0plus", "cortex-m3", "cortex-m4"}
+ARCHITECTURES = {"ARMv6-M", "ARMv7-M"}
+# The address-map regions the emulator needs from an architecture.
+ARCH_REGIONS = {"peripheral", "ppb"}
+# The blocks every core has (the emulator models each); others (SCnSCB on ARMv7-M) are optional.
+CORE_BLOCKS = {"SYST", "NVIC", "SCB", "DCB", "DWT", "FP"}
 # Option bits the emulator's boot logic understands (the keys of boot.option_bits); parts/gen.py
 # emits one bj_bitref per name. The value of each key is the bit's name in the option register.
 OPTION_BITS = ("nBOOT1", "nBOOT0", "nBOOT_SEL", "BOOT_SEL", "BFB2", "nSWBOOT0")
@@ -23,7 +28,7 @@ PROFILES = {"plain", "empty-check", "empty-check-f04x", "dual-bank", "g0-empty-f
 DBGMCU_BY_CORE = {"cortex-m0": 0x40015800, "cortex-m0plus": 0x40015800,
                   "cortex-m3": 0xE0042000, "cortex-m4": 0xE0042000}
 
-REQUIRED = {"name", "designator", "aliases", "dev_id", "rev_id", "family", "core", "cpuid", "nvic_irqs",
+REQUIRED = {"name", "designator", "aliases", "dev_id", "rev_id", "family", "core", "cpuid", "nvic_irqs", "nvic_prio_bits",
             "flash", "sram", "system_memory", "option_bytes", "flash_size_register", "unique_id",
             "peripherals", "clock", "backup", "reset_flags", "remap", "boot", "bootloader",
             "activation", "caveats", "openocd", "sources"}
@@ -95,6 +100,13 @@ def check_ip(raw):
             errs += _keys(rw, desc, {"offset", "reset"}, REG_KEYS - {"offset", "reset"})
             if not (_hex(desc.get("offset")) and _hex(desc.get("reset"))):
                 errs.append("%s: offset and reset must be lower-case hex strings" % rw)
+            count, stride = desc.get("count", 1), desc.get("stride", 4)
+            if not (isinstance(count, int) and count >= 1):
+                errs.append("%s: count %r is not a number of registers (1 or more)" % (rw, count))
+            if not (isinstance(stride, int) and stride >= 4 and stride % 4 == 0):
+                errs.append("%s: stride %r is not a whole number of words" % (rw, stride))
+            elif "stride" in desc and count == 1:
+                errs.append("%s: stride without a count" % rw)
             used = {}
             for bit, pos in desc.get("bits", {}).items():
                 if not (isinstance(pos, int) and 0 <= pos < 32):
@@ -115,27 +127,88 @@ def check_ip(raw):
             for kname, k in desc.get("keys", {}).items():
                 if not _hex(k):
                     errs.append("%s: key %s must be a lower-case hex string" % (rw, kname))
+        errs += _overlaps(where, ip.get("registers", {}))
+    return errs
+
+
+def _words(desc):
+    """Offsets of the words a register (or register array) occupies; empty if malformed."""
+    count, stride = desc.get("count", 1), desc.get("stride", 4)
+    if not (_hex(desc.get("offset")) and isinstance(count, int) and isinstance(stride, int)):
+        return []
+    return [_num(desc["offset"]) + i * stride for i in range(max(count, 0))]
+
+
+def _overlaps(where, registers):
+    """No two registers (array elements included) of a block share a word."""
+    errs, seen = [], {}
+    for reg, desc in registers.items():
+        for w in _words(desc):
+            if w in seen:
+                errs.append("%s: registers %s and %s overlap at offset 0x%x" % (where, seen[w], reg, w))
+                break
+            seen[w] = reg
+    return errs
+
+
+def check_architectures(raw):
+    """The address map of each architecture the cores refer to."""
+    errs = []
+    tags = set(raw.get("sources", {}))
+    for name, arch in raw.get("architectures", {}).items():
+        where = "architecture %s" % name
+        if name not in ARCHITECTURES:
+            errs.append("%s: not one of %s" % (where, sorted(ARCHITECTURES)))
+        errs += _keys(where, arch, {"source", "regions"})
+        errs += check_sources_cited(where, arch.get("source"), tags)
+        errs += _keys("%s regions" % where, arch.get("regions", {}), ARCH_REGIONS)
+        for rname, r in arch.get("regions", {}).items():
+            errs += _keys("%s region %s" % (where, rname), r, {"base", "size"})
+            if not (_hex(r.get("base")) and _hex(r.get("size"))):
+                errs.append("%s region %s: base and size must be lower-case hex strings" % (where, rname))
     return errs
 
 
 def check_cores(raw):
-    """The core's own registers (SCB, SysTick, NVIC), per core, for every part with that core."""
+    """The core's own registers (SCB, SysTick, NVIC, debug), per core, for every part with that core."""
     errs = []
     tags = set(raw.get("sources", {}))
     cores = raw.get("cores", {})
+    ip = raw.get("ip", {})
     for name, core in cores.items():
         where = "core %s" % name
         if name not in CORES:
             errs.append("%s: not one of %s" % (where, sorted(CORES)))
-        errs += _keys(where, core, {"source", "peripherals"})
+        errs += _keys(where, core, {"source", "architecture", "peripherals"})
         errs += check_sources_cited(where, core.get("source"), tags)
+        arch = raw.get("architectures", {}).get(core.get("architecture"))
+        if arch is None:
+            errs.append("%s: architecture %r has no entry under 'architectures'" % (where, core.get("architecture")))
+        for missing in sorted(CORE_BLOCKS - set(core.get("peripherals", {}))):
+            errs.append("%s: no %s block (every core has %s)" % (where, missing, ", ".join(sorted(CORE_BLOCKS))))
+        words = {}
         for per_name, per in core.get("peripherals", {}).items():
             pw = "%s peripheral %s" % (where, per_name)
             errs += _keys(pw, per, {"ip", "base"})
-            if per.get("ip") not in raw.get("ip", {}):
+            if per.get("ip") not in ip:
                 errs.append("%s: unknown ip block %r" % (pw, per.get("ip")))
+                continue
             if not _hex(per.get("base")):
                 errs.append("%s: base must be a lower-case hex string" % pw)
+                continue
+            ppb = (arch or {}).get("regions", {}).get("ppb", {})
+            for reg, desc in ip[per["ip"]].get("registers", {}).items():
+                for w in _words(desc):
+                    addr = _num(per["base"]) + w
+                    if _hex(ppb.get("base")) and _hex(ppb.get("size")) and not (
+                            _num(ppb["base"]) <= addr < _num(ppb["base"]) + _num(ppb["size"])):
+                        errs.append("%s: %s.%s at 0x%08x is outside the private peripheral bus" % (pw, per_name, reg, addr))
+                        break
+                    if addr in words:
+                        errs.append("%s: %s.%s and %s share the address 0x%08x" % (where, per_name, reg, words[addr], addr))
+                        break
+                    words[addr] = "%s.%s" % (per_name, reg)
+    errs += check_core_names_agree(raw)
     for part in raw.get("parts", []):
         core = cores.get(part.get("core"))
         if core is None:
@@ -144,6 +217,32 @@ def check_cores(raw):
         for clash in sorted(set(core.get("peripherals", {})) & set(part.get("peripherals", {}))):
             errs.append("part %s: peripheral %s is already a register block of its core" % (part.get("name"), clash))
     return errs
+
+
+def check_core_names_agree(raw):
+    """A block name (SCB, DCB ...) means the same layout on every core: a register, bit, field or field
+    value that two cores' blocks both name sits at the same place (ARMv7-M extends ARMv6-M), so code
+    serving every core can use one definition of it."""
+    errs = []
+    ip = raw.get("ip", {})
+    seen = {}  # (block, what) -> (definition, ip name)
+    for core in raw.get("cores", {}).values():
+        for per_name, per in core.get("peripherals", {}).items():
+            for reg, desc in ip.get(per.get("ip"), {}).get("registers", {}).items():
+                facts = {(reg,): (desc.get("offset"), desc.get("stride", 4))}
+                for bit, pos in desc.get("bits", {}).items():
+                    facts[(reg, bit)] = pos
+                for fname, fd in desc.get("fields", {}).items():
+                    facts[(reg, fname)] = (fd.get("lsb"), fd.get("width"))
+                    for vname, v in fd.get("values", {}).items():
+                        facts[(reg, fname, vname)] = v
+                for what, value in facts.items():
+                    key = (per_name,) + what
+                    if key in seen and seen[key][0] != value and seen[key][1] != per["ip"]:
+                        errs.append("core block %s: %s is %r in %s but %r in %s" % (
+                            per_name, ".".join(what), seen[key][0], seen[key][1], value, per["ip"]))
+                    seen.setdefault(key, (value, per["ip"]))
+    return sorted(set(errs))
 
 
 def _resolve(part, ip, path, kind):
@@ -207,6 +306,9 @@ def check_part_values(part, ip):
             errs.append("%s: %s must be a lower-case hex string" % (where, key))
     if part.get("core") not in CORES:
         errs.append("%s: core %r is not one of %s" % (where, part.get("core"), sorted(CORES)))
+    # Implemented interrupt priority bits: 2 on ARMv6-M, 3..8 on ARMv7-M (DDI0403 §B1.5.4).
+    if not (isinstance(part.get("nvic_prio_bits"), int) and 2 <= part["nvic_prio_bits"] <= 8):
+        errs.append("%s: nvic_prio_bits %r is not 2..8" % (where, part.get("nvic_prio_bits")))
     if part.get("activation", {}).get("profile") not in PROFILES:
         errs.append("%s: activation profile %r is not one of %s"
                     % (where, part.get("activation", {}).get("profile"), sorted(PROFILES)))
@@ -410,6 +512,7 @@ def validate(raw):
         return errs
     tags = set(raw["sources"])
     errs += check_ip(raw)
+    errs += check_architectures(raw)
     errs += check_cores(raw)
     for part in raw["parts"]:
         errs += check_part_keys(part)

@@ -36,25 +36,23 @@ uint32_t periph_reset_value(const struct periph *p, uint32_t off)
 	for (unsigned i = 0; i < p->desc->n_reset_values; i++)
 		if (p->desc->reset_values[i].offset == off)
 			return p->desc->reset_values[i].value;
-	for (unsigned i = 0; i < p->ip->n_regs; i++)
-		if (p->ip->regs[i].offset == off)
-			return p->ip->regs[i].reset;
-	return 0;
+	const struct bj_ip_reg *r = ip_reg_at(p->ip, off, NULL);
+	return r ? r->reset : 0;
 }
 
 bool periph_has_reg(const struct periph *p, uint32_t off)
 {
-	for (unsigned i = 0; i < p->ip->n_regs; i++)
-		if (p->ip->regs[i].offset == off)
-			return true;
-	return false;
+	return ip_reg_at(p->ip, off, NULL) != NULL;
 }
 
 void periph_storage_reset(struct periph *p)
 {
 	memset(p->regs, 0, p->span);
 	for (unsigned i = 0; i < p->ip->n_regs; i++)
-		p->regs[p->ip->regs[i].offset / 4] = periph_reset_value(p, p->ip->regs[i].offset);
+		for (unsigned k = 0; k < p->ip->regs[i].count; k++) {
+			uint32_t off = p->ip->regs[i].offset + k * p->ip->regs[i].stride;
+			p->regs[off / 4] = periph_reset_value(p, off);
+		}
 }
 
 void periph_reset(struct periph *p, enum chip_reset_kind kind)

@@ -23,6 +23,7 @@ unsigned probe(void) {
     BJ_BACKUP_UNLOCK();
     v = (unsigned)(RCC_CSR & BJ_RESET_FLAGS_CLEAR) + bj_parts[0].dev_id;
     v += (unsigned)BJ_BL_USART0_BASE + BJ_BL_USART0_AF;
+    v += bj_cores[BJ_CORE_M0].n_blocks + BJ_CORE_DCB_DHCSR_OFFSET + BJ_NVIC_PRIO_BITS + bj_parts[0].nvic_prio_bits;
 #if BJ_BACKUP_COUNT > 0
     {
         static const uint32_t backup[] = BJ_BACKUP_ADDRS;

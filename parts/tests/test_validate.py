@@ -203,3 +203,58 @@ def test_core_needs_an_entry_under_cores(raw):
 
 def test_option_byte_layout_must_fit(raw):
     expect(raw, lambda db: part(db, "stm32f042")["option_bytes"]["bytes"].extend(["X"] * 5), "two bytes each within size")
+
+
+def test_register_array_count_is_a_number(raw):
+    expect(raw, lambda db: db["ip"]["nvic-v7m"]["registers"]["ISER"].update(count=0), "count 0 is not a number")
+
+
+def test_register_array_stride_is_whole_words(raw):
+    expect(raw, lambda db: db["ip"]["dwt-v7m"]["registers"]["COMP"].update(stride=6), "stride 6 is not a whole number")
+
+
+def test_stride_needs_a_count(raw):
+    expect(raw, lambda db: db["ip"]["rcc-l0"]["registers"]["CR"].update(stride=8), "stride without a count")
+
+
+def test_registers_of_a_block_must_not_overlap(raw):
+    # DWT_COMP1 at 0x30 is the word a MASK at 0x30 would take.
+    expect(raw, lambda db: db["ip"]["dwt-v7m"]["registers"]["MASK"].update(offset="0x30"), "overlap at offset 0x30")
+
+
+def test_architecture_name_is_known(raw):
+    expect(raw, lambda db: db["architectures"].update({"ARMv8-M": db["architectures"]["ARMv7-M"]}), "not one of")
+
+
+def test_architecture_regions_are_the_known_ones(raw):
+    expect(raw, lambda db: db["architectures"]["ARMv6-M"]["regions"].pop("ppb"), "missing key 'ppb'")
+
+
+def test_core_architecture_needs_an_entry(raw):
+    expect(raw, lambda db: db["cores"]["cortex-m3"].update(architecture="ARMv8-M"), "has no entry under 'architectures'")
+
+
+def test_core_has_every_block_the_emulator_models(raw):
+    expect(raw, lambda db: db["cores"]["cortex-m0"]["peripherals"].pop("DWT"), "no DWT block")
+
+
+def test_core_blocks_must_not_share_addresses(raw):
+    expect(raw, lambda db: db["cores"]["cortex-m4"]["peripherals"]["DWT"].update(base="0xe0002000"), "share the address")
+
+
+def test_core_blocks_lie_on_the_private_peripheral_bus(raw):
+    expect(raw, lambda db: db["cores"]["cortex-m0"]["peripherals"]["FP"].update(base="0x40002000"),
+           "outside the private peripheral bus")
+
+
+def test_core_blocks_of_one_name_agree_on_their_bits(raw):
+    expect(raw, lambda db: db["ip"]["scb-v7m"]["registers"]["ICSR"]["bits"].update(PENDSVSET=29),
+           "ICSR.PENDSVSET is 28 in scb-v6m but 29 in scb-v7m")
+
+
+def test_core_blocks_of_one_name_agree_on_their_offsets(raw):
+    expect(raw, lambda db: db["ip"]["dcb-v6m"]["registers"]["DEMCR"].update(offset="0x10"), "DEMCR is")
+
+
+def test_nvic_prio_bits_range(raw):
+    expect(raw, lambda db: part(db, "stm32f103").update(nvic_prio_bits=9), "nvic_prio_bits 9 is not 2..8")
