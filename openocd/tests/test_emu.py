@@ -253,3 +253,34 @@ def test_watchpoint_and_bkpt(scratch):
         ocd.cmd("wait_halt 5000")
         assert tcl_words(ocd.cmd("get_reg {pc r0}")) == ["pc", "0x20000602", "r0", "0x00000001"]
         assert last_halt(ocd).startswith("halted due to breakpoint")
+
+
+@pytest.mark.parametrize("recipe,where,exit", [("no-thumb", "bj_jump", "fault"),
+                                               ("reset-flag", "bj_system_reset", "reset")])
+def test_tcl_trace_from_here_ends_in_fault_or_reset(recipe, where, exit, scratch):
+    """Traced from a probe function (-from here), a branch without the Thumb bit ends in a fault and
+    the reset-flag recipe in a reset: the TCL stop rules end where the direct stub's trace ends.
+    Compared with the stub's plain path: like OpenOCD's DHCSR.C_STEP it steps with chip_step(),
+    which enters the INVSTATE HardFault in the step of the BX itself (the fast path, monitor
+    bj-step, stops before the fault and takes it in a step of its own: one step more)."""
+    part = "stm32l011"
+    direct = os.path.join(scratch, "direct.jsonl")
+    with Emulator(part, flash=probe(part), gdb=True, halt=True) as emu:
+        _, err = gdb(arm_commands(part, recipe) + ["hbreak %s" % where, "continue",
+                                                   "bootjump trace --from here --plain --out %s" % direct],
+                     emu.gdb_port, elf=probe(part))
+    expected = schema.load(direct)
+    assert expected.end is not None, err
+    nm = subprocess.run(["arm-none-eabi-nm", probe(part)], capture_output=True, text=True, check=True).stdout
+    addr = next(int(l.split()[0], 16) for l in nm.splitlines() if l.split()[-1] == where) & ~1
+    out = os.path.join(scratch, "tcl.jsonl")
+    with emulated(part, scratch) as (_, ocd):
+        ocd.cmd("bootjump_arm %s" % recipe)
+        ocd.cmd("bp 0x%x 2 hw" % addr)
+        ocd.cmd("resume")
+        ocd.cmd("wait_halt 5000")
+        ocd.cmd("rbp 0x%x" % addr)
+        assert ocd.cmd("bootjump_trace {%s} -from here" % out) == exit
+    trace = schema.load(out)
+    same_steps(trace, expected)
+    assert trace.end.get("fault") == expected.end.get("fault")
