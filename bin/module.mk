@@ -11,8 +11,13 @@ DEMO_DEPS := $(BIN)/bootjump-emu $(BIN)/bootjump-usart \
 demo: $(DEMO_DEPS)
 	@bin/bootjump demo
 
-# A firmware without the probe's symbols: the tools' test firmware that only jumps to the ROM.
-test-cli: $(DEMO_DEPS) $(BUILD)/c_probe/stm32l011/probe.bin $(BUILD)/test/tools/stm32l011/jump_to_rom.elf
+# Also a firmware without the probe's symbols (the tools' test firmware that only jumps to the ROM)
+# and the part data OpenOCD's configs read (openocd/module.mk's OCD_DATA, named here because that
+# file is read after this one).
+CLI_TEST_DEPS := $(DEMO_DEPS) $(BUILD)/c_probe/stm32l011/probe.bin $(BUILD)/test/tools/stm32l011/jump_to_rom.elf \
+	$(GEN)/bj_openocd.tcl $(GEN)/bj_parts.tcl $(GEN)/bj_record.tcl
+
+test-cli: $(CLI_TEST_DEPS)
 	$(PYTEST) tests/test_cli.py
 
 test-demo: $(DEMO_DEPS)
