@@ -28,10 +28,11 @@ bj::cmd bj::trace::reg_names {} {} {the registers a trace records on the current
 	lappend names control
 }
 
-bj::cmd bj::trace::regs {} {} {the tracked registers as a dict of integers (OpenOCD's xPSR is the trace's xpsr)} {
+bj::cmd bj::trace::regs {{force ""}} {[-force]} \
+	{the tracked registers as a dict of integers (OpenOCD's xPSR is the trace's xpsr); -force reads them from the target} {
 	set names [bj::trace::reg_names]
 	set ocd [lmap n $names {expr {$n eq "xpsr" ? "xPSR" : $n}}]
-	set got [get_reg $ocd]
+	set got [get_reg {*}$force $ocd]
 	set out {}
 	foreach n $names o $ocd {
 		dict set out $n [expr {[dict get $got $o] & 0xffffffff}]
@@ -275,6 +276,9 @@ bj::cmd bootjump_trace {file args} {FILE [-from rom-entry|here] [-until user-fla
 	if {[[target current] curstate] ne "halted"} {
 		halt
 	}
+	# OpenOCD's register cache may predate the halt (a core found halted at examine is never
+	# read): its `step` would put the temporary breakpoint at a stale PC.
+	bj::trace::regs -force
 	if {$from eq "rom-entry"} {
 		bj::trace::to_rom_entry $timeout
 	}
