@@ -12,7 +12,10 @@ from reports.text import plain
 from . import tracegen
 
 IMAGE = os.path.join(tracegen.ROM_MODEL, "stm32l011.bin")
-pytestmark = pytest.mark.skipif(not os.path.exists(IMAGE), reason="build/rom/stm32l011.bin is not built")
+
+@pytest.fixture(autouse=True)
+def _built():
+    assert os.path.exists(IMAGE), "build/rom/stm32l011.bin is not built: make test-reports builds it"
 
 
 def test_rom_model_returns(fixture_traces):

@@ -38,7 +38,7 @@ def jump_firmware(part):
 def need(*paths):
     missing = [str(p.relative_to(ROOT)) for p in paths if not p.exists()]
     if missing:
-        pytest.skip("not built yet: " + ", ".join(missing))
+        pytest.fail("not built: %s (make test-tools-emu builds them)" % ", ".join(missing))
 
 
 def read_ready_line(proc, log):

@@ -71,5 +71,5 @@ if __name__ == "__main__":
     import pytest
     try:
         main()
-    except pytest.skip.Exception as e:     # scenario.running: a component is not built yet
+    except pytest.fail.Exception as e:     # scenario.running: a component is not built or did not start
         sys.exit("bench-gdb: %s" % e)

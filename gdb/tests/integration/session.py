@@ -63,10 +63,10 @@ class FakeStub:
 
 
 def need_emulator(*files):
-    """Skip (visibly, with the reason) when bootjump-emu or the images a test runs are not built."""
+    """Fail, naming them, when bootjump-emu or the images a test runs are not built."""
     missing = [os.path.relpath(f, ROOT) for f in (EMU,) + files if not os.path.exists(f)]
     if missing:
-        pytest.skip("waits for %s (not built yet)" % ", ".join(missing))
+        pytest.fail("not built: %s (make test-gdb builds them)" % ", ".join(missing))
 
 
 def probe(part, ext="elf"):
