@@ -11,8 +11,8 @@
 
 static unsigned systick_div(const struct chip *chip)
 {
-	/* CLKSOURCE=0 selects the external reference: HCLK/8 on every STM32 (RM0377 §7.2). */
-	return (chip->systick.csr & BJ_CORE_SYST_CSR_CLKSOURCE) ? 1 : 8;
+	/* CLKSOURCE=0 selects the external reference, which the part derives from HCLK. */
+	return (chip->systick.csr & BJ_CORE_SYST_CSR_CLKSOURCE) ? 1 : chip->part->systick_ref_div;
 }
 
 static uint32_t systick_value_at(const struct chip *chip, uint64_t cycle)

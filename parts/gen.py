@@ -210,6 +210,13 @@ struct bj_core_desc {
 \tstruct bj_region ppb;        /* the Private Peripheral Bus */
 };
 
+/* An oscillator's frequency, or one per range setting (MSIRANGE) where it has ranges. */
+struct bj_osc {
+\tconst char *name;
+\tconst uint32_t *hz;
+\tunsigned n_hz;
+};
+
 struct bj_usart_pins {
 \tconst char *periph;
 \tconst char *tx;
@@ -254,11 +261,17 @@ struct bj_part {
 \tconst char *reset_clock;
 \tuint32_t reset_hz;
 \tuint32_t lsi_hz;
+\tconst struct bj_osc *oscs;
+\tunsigned n_oscs;
+\tunsigned systick_ref_div; /* SysTick's external reference is HCLK / this */
 \tconst uint32_t *backup_regs;
 \tunsigned n_backup_regs;
 \tunsigned backup_width;
 \tconst struct bj_bitref *backup_unlock;
 \tunsigned n_backup_unlock;
+\tuint32_t backup_domain_reg;   /* the RCC register whose backup-domain bits only a power-on resets, */
+\tuint32_t backup_domain_mask;  /* those bits, */
+\tuint32_t backup_domain_reset; /* and the bit that resets the domain (BDRST, RTCRST) */
 \tuint32_t reset_flags_reg;
 \tuint32_t reset_flags_clear;
 \tuint32_t reset_flag[BJ_RESET_CAUSE_COUNT];
@@ -297,6 +310,14 @@ def bitref(part, path):
     return "{%s, %s}" % (hexu(part.reg_addr(path)), hexu(part.bit(path)))
 
 
+def domain_mask(db, p, domain):
+    """The bits and fields of the backup-domain register that belong to the domain."""
+    per, reg = domain["register"].split(".")
+    desc = db.ip[p.raw["peripherals"][per]["ip"]]["registers"][reg]
+    return reg_bits({"bits": {n: v for n, v in desc.get("bits", {}).items() if n in domain["bits"]},
+                     "fields": {n: f for n, f in desc.get("fields", {}).items() if n in domain["bits"]}})
+
+
 def c_part(db, p):
     r = p.raw
     lo = ident(p.name).lower()
@@ -332,6 +353,13 @@ def c_part(db, p):
     bl = r["bootloader"]
     pre.append("static const struct bj_usart_pins bj_%s_bl_usarts[] = {%s};" % (lo, ", ".join(
         '{"%s", "%s", "%s", %d}' % (u["periph"], u["tx"], u["rx"], u["af"]) for u in bl["usarts"])))
+    oscs = r["clock"]["oscillators"]
+    for name, hz in oscs.items():
+        pre.append("static const uint32_t bj_%s_osc_%s[] = {%s};" % (
+            lo, name.lower(), ", ".join("%du" % x for x in (hz if isinstance(hz, list) else [hz]))))
+    pre.append("static const struct bj_osc bj_%s_oscs[] = {%s};" % (lo, ", ".join(
+        '{"%s", bj_%s_osc_%s, %d}' % (name, lo, name.lower(), len(hz) if isinstance(hz, list) else 1)
+        for name, hz in oscs.items())))
     rf = r["reset_flags"]
     flags = {v: k for k, v in rf["flags"].items()}
     reset_flag = ", ".join(
@@ -366,9 +394,13 @@ def c_part(db, p):
         ".periphs = bj_%s_periphs" % lo, ".n_periphs = %d" % len(r["peripherals"]),
         '.reset_clock = "%s"' % r["clock"]["reset_source"], ".reset_hz = %du" % r["clock"]["reset_hz"],
         ".lsi_hz = %du" % r["clock"]["lsi_hz"],
+        ".oscs = bj_%s_oscs" % lo, ".n_oscs = %d" % len(oscs), ".systick_ref_div = %d" % r["clock"]["systick_ref_div"],
         ".backup_regs = bj_%s_backup" % lo, ".n_backup_regs = %d" % len(backup["registers"]),
         ".backup_width = %d" % backup["width"],
         ".backup_unlock = bj_%s_backup_unlock" % lo, ".n_backup_unlock = %d" % len(backup["unlock"]),
+        ".backup_domain_reg = %s" % hexu(p.reg_addr(backup["domain"]["register"])),
+        ".backup_domain_mask = %s" % hexu(domain_mask(db, p, backup["domain"])),
+        ".backup_domain_reset = %s" % hexu(p.bit("%s.%s" % (backup["domain"]["register"], backup["domain"]["reset"]))),
         ".reset_flags_reg = %s" % hexu(p.reg_addr(rf["register"])),
         ".reset_flags_clear = %s" % hexu(p.bit("%s.%s" % (rf["register"], rf["clear"]))),
         ".reset_flag = {%s}" % reset_flag,
@@ -477,7 +509,15 @@ def part_header(db, p):
             "#define BJ_BOOTLOADER_RAM_BASE %s" % hexu(num(r["bootloader"]["ram"]["base"])),
             "#define BJ_BOOTLOADER_RAM_SIZE 0x%xu" % num(r["bootloader"]["ram"]["size"]),
             "#define BJ_RESET_HZ %du" % r["clock"]["reset_hz"], "#define BJ_LSI_HZ %du" % r["clock"]["lsi_hz"],
-            '#define BJ_RESET_CLOCK_%s 1' % ident(r["clock"]["reset_source"]), ""]
+            '#define BJ_RESET_CLOCK_%s 1' % ident(r["clock"]["reset_source"]),
+            "#define BJ_SYSTICK_REF_DIV %du" % r["clock"]["systick_ref_div"]]
+    for name, hz in r["clock"]["oscillators"].items():
+        if isinstance(hz, list):
+            out.append("#define BJ_OSC_%s_RANGES %du" % (ident(name), len(hz)))
+            out.append("#define BJ_OSC_%s_HZ {%s}" % (ident(name), ", ".join("%du" % x for x in hz)))
+        else:
+            out.append("#define BJ_OSC_%s_HZ %du" % (ident(name), hz))
+    out.append("")
     # The part's peripherals, then its core's own blocks (SCB, SYST, NVIC), named the same way.
     periphs = dict(r["peripherals"])
     periphs.update(db.raw["cores"][p.core]["peripherals"])

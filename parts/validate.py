@@ -41,8 +41,8 @@ SUBKEYS = {
     "eeprom": ({"base", "size"}, set()),
     "system_memory": ({"base", "size"}, set()),
     "option_bytes": ({"base", "size"}, {"bytes", "rdp_level0"}),
-    "clock": ({"reset_source", "reset_hz", "lsi_hz"}, set()),
-    "backup": ({"registers", "width", "unlock"}, set()),
+    "clock": ({"reset_source", "reset_hz", "lsi_hz", "oscillators", "systick_ref_div"}, set()),
+    "backup": ({"registers", "width", "unlock", "domain"}, set()),
     "reset_flags": ({"register", "clear", "flags"}, set()),
     "remap": ({"register", "field", "system_memory", "main_flash"}, set()),
     "boot": ({"boot0", "boot0_gpio", "option_register", "option_bits", "empty_check_at_reset", "empty_flag"}, set()),
@@ -51,6 +51,8 @@ SUBKEYS = {
     "openocd": ({"target", "flash_driver", "dap_id", "ap_idr"}, set()),
 }
 PERIPH_KEYS = ({"ip", "base"}, {"irq", "enable", "reset", "reset_values"})
+# Oscillators by their reference-manual names; a list gives one frequency per range setting (MSI).
+OSCILLATORS = {"HSI", "HSI16", "HSI48", "MSI", "LSE"}
 RESET_FLAG_NAMES = {"low_power", "window_watchdog", "independent_watchdog", "software", "power_on",
                     "pin", "option_load", "firewall", "brown_out", "v18_power"}
 
@@ -345,6 +347,26 @@ def check_part_values(part, ip):
         e = _resolve(part, ip, step, "bit")
         if e:
             errs.append("%s: backup unlock %s" % (where, e))
+    domain = backup.get("domain") or {}
+    e = _resolve(part, ip, domain.get("register"), "reg")
+    if e:
+        errs.append("%s: backup domain %s" % (where, e))
+    else:
+        regdesc = ip[part["peripherals"][domain["register"].split(".")[0]]["ip"]]["registers"][domain["register"].split(".")[1]]
+        for name in domain.get("bits", []):
+            if name not in regdesc.get("bits", {}) and name not in regdesc.get("fields", {}):
+                errs.append("%s: backup domain %s names no bit or field of %s" % (where, name, domain["register"]))
+        if domain.get("reset") not in domain.get("bits", []) or domain.get("reset") not in regdesc.get("bits", {}):
+            errs.append("%s: backup domain reset %r is not one of its bits" % (where, domain.get("reset")))
+    clock = part.get("clock") or {}
+    for name, hz in clock.get("oscillators", {}).items():
+        ranges = hz if isinstance(hz, list) else [hz]
+        if name not in OSCILLATORS:
+            errs.append("%s: oscillator %r is not one of %s" % (where, name, ", ".join(sorted(OSCILLATORS))))
+        if not ranges or not all(isinstance(x, int) and x > 0 for x in ranges):
+            errs.append("%s: oscillator %s needs a frequency in Hz (or one per range)" % (where, name))
+    if not (isinstance(clock.get("systick_ref_div"), int) and clock["systick_ref_div"] >= 1):
+        errs.append("%s: clock systick_ref_div must be a whole divider" % where)
     rf = part.get("reset_flags", {})
     e = _resolve(part, ip, rf.get("register"), "reg")
     if e:

@@ -5,6 +5,8 @@
  * bits (kept until power-on or the domain's reset bit), and HCLK for the time base.
  * Reset flags: every reset pulses NRST, so PINRSTF joins the cause's own flag (RM0377 §7.1,
  * RM0091 §6.1.2: the internal reset sources drive NRST low). */
+#include <string.h>
+
 #include "rcc.h"
 
 static const struct rcc_family *fam(const struct periph *p)
@@ -21,6 +23,15 @@ uint64_t rcc_ahb_div(uint64_t in, unsigned hpre)
 uint64_t rcc_apb_div(uint64_t in, unsigned ppre)
 {
 	return (ppre & 4) ? in >> ((ppre & 3) + 1) : in;
+}
+
+uint64_t rcc_osc_hz(const struct periph *rcc, const char *name, unsigned range)
+{
+	const struct bj_part *part = rcc->chip->part;
+	for (unsigned i = 0; i < part->n_oscs; i++)
+		if (strcmp(part->oscs[i].name, name) == 0)
+			return part->oscs[i].hz[range < part->oscs[i].n_hz ? range : part->oscs[i].n_hz - 1];
+	return 0;
 }
 
 static uint32_t flag_mask(const struct chip *chip)
@@ -54,6 +65,12 @@ static uint32_t *flags_reg(struct periph *p)
 	return &p->regs[(p->chip->part->reset_flags_reg - p->desc->base) / 4];
 }
 
+/* The register holding the backup (RTC) domain's RCC bits (BDCR; CSR on the L0). */
+static uint32_t *domain_reg(struct periph *p)
+{
+	return &p->regs[(p->chip->part->backup_domain_reg - p->desc->base) / 4];
+}
+
 static uint32_t osc_ready(const struct rcc_family *f, uint32_t off, uint32_t v)
 {
 	for (unsigned i = 0; i < f->n_oscs; i++)
@@ -76,11 +93,11 @@ static void update_clock(struct periph *p)
 
 void rcc_reset(struct periph *p, enum chip_reset_kind kind)
 {
-	const struct rcc_family *f = fam(p);
+	uint32_t domain = p->chip->part->backup_domain_mask;
 	uint32_t flags = new_flags(p->chip, *flags_reg(p) & flag_mask(p->chip), kind);
-	uint32_t backup = kind == CHIP_RESET_POWER_ON ? 0 : p->regs[f->backup_off / 4] & f->backup_mask;
+	uint32_t backup = kind == CHIP_RESET_POWER_ON ? 0 : *domain_reg(p) & domain;
 	periph_storage_reset(p);
-	p->regs[f->backup_off / 4] = (p->regs[f->backup_off / 4] & ~f->backup_mask) | backup;
+	*domain_reg(p) = (*domain_reg(p) & ~domain) | backup;
 	*flags_reg(p) = (*flags_reg(p) & ~flag_mask(p->chip)) | flags;
 	update_clock(p);
 }
@@ -103,16 +120,16 @@ void rcc_write(struct periph *p, uint32_t off, uint32_t v, uint32_t mask)
 		uint32_t flags = (v & p->chip->part->reset_flags_clear) ? 0 : *r & flag_mask(p->chip);
 		v = (v & ~(flag_mask(p->chip) | p->chip->part->reset_flags_clear)) | flags;
 	}
-	if (off == f->backup_off && (v & f->backup_reset)) {
+	const struct bj_part *part = p->chip->part;
+	if (r == domain_reg(p) && (v & part->backup_domain_reset)) {
 		backup_domain_reset(p);
-		v &= ~f->backup_mask | f->backup_reset;
+		v &= ~part->backup_domain_mask | part->backup_domain_reset;
 	}
 	if (off == f->cfgr_off) {
-		uint32_t sw_mask = (1u << f->sw_width) - 1;
-		unsigned sw = (v >> f->sw_shift) & sw_mask, sws = (*r >> f->sws_shift) & sw_mask;
+		unsigned sw = (v >> f->sw_shift) & f->sw_mask, sws = (*r >> f->sws_shift) & f->sw_mask;
 		if (sw < f->n_sources && (p->regs[f->sources[sw].off / 4] & f->sources[sw].rdy))
 			sws = sw;
-		v = (v & ~(sw_mask << f->sws_shift)) | sws << f->sws_shift;
+		v = (v & ~(f->sw_mask << f->sws_shift)) | sws << f->sws_shift;
 	}
 	*r = osc_ready(f, off, v);
 	rcc_apply_resets(p, off, v);

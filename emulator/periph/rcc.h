@@ -5,6 +5,10 @@
 
 #include "periph.h"
 
+/* HSE is a crystal on the board, not a fact of the part: the emulator assumes 8 MHz on every
+ * part (emulator/README.md). */
+#define RCC_HSE_ASSUMED_HZ 8000000u
+
 /* An oscillator's ON bit and the ready bit that follows it at once (no start-up time). */
 struct rcc_osc {
 	uint32_t off;
@@ -26,11 +30,10 @@ struct rcc_family {
 	const struct rcc_osc *oscs;
 	unsigned n_oscs;
 	uint32_t cfgr_off;               /* SW and SWS */
-	unsigned sw_shift, sw_width, sws_shift;
+	unsigned sw_shift, sws_shift;
+	uint32_t sw_mask;                /* SW and SWS (as wide as each other) */
 	const struct rcc_osc *sources;   /* per SW value: the ready bit the switch waits for */
 	unsigned n_sources;
-	uint32_t backup_off, backup_mask; /* RTC-domain bits: kept until power-on or ... */
-	uint32_t backup_reset;           /* ... this bit (BDRST, RTCRST) */
 	const struct rcc_enable *enables;
 	unsigned n_enables;
 	void (*clocks)(struct periph *rcc, struct rcc_clocks *c);
@@ -39,6 +42,10 @@ struct rcc_family {
 /* AHB and APB prescaler encodings shared by every family (RM0377 §7.3.3, RM0091 §7.4.2, ...):
  * HPRE 0xxx /1, 1000 /2, ..., 1111 /512 (no /32); PPRE 0xx /1, 100 /2, ..., 111 /16. */
 uint64_t rcc_ahb_div(uint64_t in, unsigned hpre);
+/* The part's oscillator `name` (HSI, HSI16, HSI48, MSI ...) at range setting `range` (0 for one
+ * without ranges; a reserved setting gives the highest range), from the part database; 0 if the
+ * part has no such oscillator. */
+uint64_t rcc_osc_hz(const struct periph *rcc, const char *name, unsigned range);
 uint64_t rcc_apb_div(uint64_t in, unsigned ppre);
 /* The clock of the bus the block sits on, from which register enables it. */
 uint64_t rcc_bus_hz(struct chip *chip, const struct bj_periph *of);

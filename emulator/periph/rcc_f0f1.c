@@ -1,17 +1,9 @@
 /* RCC of the STM32F0 (rcc-f0, RM0091 §7 / RM0360 §6) and STM32F1 (rcc-f1, RM0008 §7): the same
- * CR/CFGR layout. HSI 8 MHz, HSI48 48 MHz (F04x/F07x/F09x), HSE assumed 8 MHz (README). PLL:
- * F1 (RM0008 §7.3.2) HSI/2 or HSE (/2 with PLLXTPRE) x (PLLMUL + 2, at most 16); F0 (RM0091
- * §7.4.2) HSI/2 or HSE/(PREDIV + 1) with CFGR.PLLSRC bit 16 (the F04x/F07x/F09x's second
- * PLLSRC bit, 15, selecting HSI or HSI48 through PREDIV, is not modelled). */
+ * CR/CFGR layout; the oscillators are the part's (HSI, HSI48 where the part has one), HSE the
+ * assumed crystal. PLL: F1 (RM0008 §7.3.2) HSI/2 or HSE (/2 with PLLXTPRE) x (PLLMUL + 2, at
+ * most 16); F0 (RM0091 §7.4.2) HSI/2 or HSE/(PREDIV + 1) by CFGR.PLLSRC (its settings that
+ * take HSI or HSI48 through PREDIV are not modelled: HSI/2). */
 #include "rcc.h"
-
-#define HSI_HZ 8000000u
-#define HSI48_HZ 48000000u
-#define HSE_ASSUMED_HZ 8000000u
-#define CFGR_PLLSRC (1u << 16)     /* RM0091 §7.4.2, RM0008 §7.3.2 */
-#define F1_CFGR_PLLXTPRE (1u << 17)
-#define F0_CFGR2_PREDIV_MASK 0xfu  /* RM0091 §7.4.12 */
-#define BDCR_DOMAIN 0x0001ffffu    /* LSEON..RTCEN, BDRST: RM0091 §7.4.9, RM0008 §7.3.9 */
 
 #define F0(reg, f) (((p->regs[BJ_RCC_F0_##reg##_OFFSET / 4]) >> BJ_RCC_F0_##reg##_##f##_SHIFT) & BJ_RCC_F0_##reg##_##f##_MASK)
 #define F1(reg, f) (((p->regs[BJ_RCC_F1_##reg##_OFFSET / 4]) >> BJ_RCC_F1_##reg##_##f##_SHIFT) & BJ_RCC_F1_##reg##_##f##_MASK)
@@ -23,14 +15,14 @@ static unsigned pll_mul(unsigned field)
 
 static void clocks_f0(struct periph *p, struct rcc_clocks *c)
 {
-	uint32_t cfgr = p->regs[BJ_RCC_F0_CFGR_OFFSET / 4];
-	uint64_t pll_in = (cfgr & CFGR_PLLSRC) ? HSE_ASSUMED_HZ / ((p->regs[BJ_RCC_F0_CFGR2_OFFSET / 4] & F0_CFGR2_PREDIV_MASK) + 1)
-					     : HSI_HZ / 2;
+	uint64_t hsi = rcc_osc_hz(p, "HSI", 0), hsi48 = rcc_osc_hz(p, "HSI48", 0);
+	uint64_t pll_in = F0(CFGR, PLLSRC) == BJ_RCC_F0_CFGR_PLLSRC_HSE_PREDIV ? RCC_HSE_ASSUMED_HZ / (F0(CFGR2, PREDIV) + 1)
+										: hsi / 2;
 	switch (F0(CFGR, SWS)) {
-	case BJ_RCC_F0_CFGR_SWS_HSE: c->sysclk = HSE_ASSUMED_HZ; break;
+	case BJ_RCC_F0_CFGR_SWS_HSE: c->sysclk = RCC_HSE_ASSUMED_HZ; break;
 	case BJ_RCC_F0_CFGR_SWS_PLL: c->sysclk = pll_in * pll_mul(F0(CFGR, PLLMUL)); break;
-	case BJ_RCC_F0_CFGR_SWS_HSI48: c->sysclk = HSI48_HZ; break;
-	default: c->sysclk = HSI_HZ; break;
+	case BJ_RCC_F0_CFGR_SWS_HSI48: c->sysclk = hsi48 ? hsi48 : hsi; break; /* reserved without HSI48 */
+	default: c->sysclk = hsi; break;
 	}
 	c->hclk = rcc_ahb_div(c->sysclk, F0(CFGR, HPRE));
 	c->pclk1 = c->pclk2 = rcc_apb_div(c->hclk, F0(CFGR, PPRE));
@@ -39,11 +31,12 @@ static void clocks_f0(struct periph *p, struct rcc_clocks *c)
 static void clocks_f1(struct periph *p, struct rcc_clocks *c)
 {
 	uint32_t cfgr = p->regs[BJ_RCC_F1_CFGR_OFFSET / 4];
-	uint64_t pll_in = (cfgr & BJ_RCC_F1_CFGR_PLLSRC) ? HSE_ASSUMED_HZ / ((cfgr & F1_CFGR_PLLXTPRE) ? 2 : 1) : HSI_HZ / 2;
+	uint64_t hsi = rcc_osc_hz(p, "HSI", 0);
+	uint64_t pll_in = (cfgr & BJ_RCC_F1_CFGR_PLLSRC) ? RCC_HSE_ASSUMED_HZ / ((cfgr & BJ_RCC_F1_CFGR_PLLXTPRE) ? 2 : 1) : hsi / 2;
 	switch (F1(CFGR, SWS)) {
-	case BJ_RCC_F1_CFGR_SWS_HSE: c->sysclk = HSE_ASSUMED_HZ; break;
+	case BJ_RCC_F1_CFGR_SWS_HSE: c->sysclk = RCC_HSE_ASSUMED_HZ; break;
 	case BJ_RCC_F1_CFGR_SWS_PLL: c->sysclk = pll_in * pll_mul(F1(CFGR, PLLMUL)); break;
-	default: c->sysclk = HSI_HZ; break;
+	default: c->sysclk = hsi; break;
 	}
 	c->hclk = rcc_ahb_div(c->sysclk, F1(CFGR, HPRE));
 	c->pclk1 = rcc_apb_div(c->hclk, F1(CFGR, PPRE1));
@@ -74,9 +67,8 @@ static const struct rcc_enable enables_f0[] = {
 
 static const struct rcc_family f0 = {
 	oscs_f0, sizeof(oscs_f0) / sizeof(oscs_f0[0]),
-	BJ_RCC_F0_CFGR_OFFSET, BJ_RCC_F0_CFGR_SW_SHIFT, 2, BJ_RCC_F0_CFGR_SWS_SHIFT,
+	BJ_RCC_F0_CFGR_OFFSET, BJ_RCC_F0_CFGR_SW_SHIFT, BJ_RCC_F0_CFGR_SWS_SHIFT, BJ_RCC_F0_CFGR_SW_MASK,
 	sources_f0, sizeof(sources_f0) / sizeof(sources_f0[0]),
-	BJ_RCC_F0_BDCR_OFFSET, BDCR_DOMAIN, BJ_RCC_F0_BDCR_BDRST,
 	enables_f0, sizeof(enables_f0) / sizeof(enables_f0[0]),
 	clocks_f0,
 };
@@ -102,9 +94,8 @@ static const struct rcc_enable enables_f1[] = {
 
 static const struct rcc_family f1 = {
 	oscs_f1, sizeof(oscs_f1) / sizeof(oscs_f1[0]),
-	BJ_RCC_F1_CFGR_OFFSET, BJ_RCC_F1_CFGR_SW_SHIFT, 2, BJ_RCC_F1_CFGR_SWS_SHIFT,
+	BJ_RCC_F1_CFGR_OFFSET, BJ_RCC_F1_CFGR_SW_SHIFT, BJ_RCC_F1_CFGR_SWS_SHIFT, BJ_RCC_F1_CFGR_SW_MASK,
 	sources_f1, sizeof(sources_f1) / sizeof(sources_f1[0]),
-	BJ_RCC_F1_BDCR_OFFSET, BDCR_DOMAIN, BJ_RCC_F1_BDCR_BDRST,
 	enables_f1, sizeof(enables_f1) / sizeof(enables_f1[0]),
 	clocks_f1,
 };

@@ -1,20 +1,17 @@
-/* RCC of the STM32F401 (rcc-f4), RM0368 §6: HSI 16 MHz, HSE assumed 8 MHz (README), main PLL
- * = input / PLLM x PLLN / PLLP (PLLP 0..3 meaning /2, /4, /6, /8). */
+/* RCC of the STM32F401 (rcc-f4), RM0368 §6: the part's HSI, HSE the assumed crystal, main PLL
+ * = input / PLLM x PLLN / PLLP (RM0368 §6.3.2: PLLP 0..3 meaning /2, /4, /6, /8). */
 #include "rcc.h"
-
-#define HSI_HZ 16000000u
-#define HSE_ASSUMED_HZ 8000000u
-#define BDCR_DOMAIN 0x0001ffffu /* LSEON..RTCEN, BDRST: RM0368 §6.3.20 */
 #define FIELD(reg, f) ((p->regs[BJ_RCC_F4_##reg##_OFFSET / 4] >> BJ_RCC_F4_##reg##_##f##_SHIFT) & BJ_RCC_F4_##reg##_##f##_MASK)
 
 static void clocks(struct periph *p, struct rcc_clocks *c)
 {
-	uint64_t in = (p->regs[BJ_RCC_F4_PLLCFGR_OFFSET / 4] & BJ_RCC_F4_PLLCFGR_PLLSRC) ? HSE_ASSUMED_HZ : HSI_HZ;
+	uint64_t hsi = rcc_osc_hz(p, "HSI", 0);
+	uint64_t in = (p->regs[BJ_RCC_F4_PLLCFGR_OFFSET / 4] & BJ_RCC_F4_PLLCFGR_PLLSRC) ? RCC_HSE_ASSUMED_HZ : hsi;
 	unsigned m = FIELD(PLLCFGR, PLLM);
 	switch (FIELD(CFGR, SWS)) {
-	case BJ_RCC_F4_CFGR_SWS_HSE: c->sysclk = HSE_ASSUMED_HZ; break;
-	case BJ_RCC_F4_CFGR_SWS_PLL: c->sysclk = m ? in / m * FIELD(PLLCFGR, PLLN) / (2 * (FIELD(PLLCFGR, PLLP) + 1)) : HSI_HZ; break;
-	default: c->sysclk = HSI_HZ; break;
+	case BJ_RCC_F4_CFGR_SWS_HSE: c->sysclk = RCC_HSE_ASSUMED_HZ; break;
+	case BJ_RCC_F4_CFGR_SWS_PLL: c->sysclk = m ? in / m * FIELD(PLLCFGR, PLLN) / (2 * (FIELD(PLLCFGR, PLLP) + 1)) : hsi; break;
+	default: c->sysclk = hsi; break;
 	}
 	c->hclk = rcc_ahb_div(c->sysclk, FIELD(CFGR, HPRE));
 	c->pclk1 = rcc_apb_div(c->hclk, FIELD(CFGR, PPRE1));
@@ -43,9 +40,8 @@ static const struct rcc_enable enables[] = {
 
 static const struct rcc_family f4 = {
 	oscs, sizeof(oscs) / sizeof(oscs[0]),
-	BJ_RCC_F4_CFGR_OFFSET, BJ_RCC_F4_CFGR_SW_SHIFT, 2, BJ_RCC_F4_CFGR_SWS_SHIFT,
+	BJ_RCC_F4_CFGR_OFFSET, BJ_RCC_F4_CFGR_SW_SHIFT, BJ_RCC_F4_CFGR_SWS_SHIFT, BJ_RCC_F4_CFGR_SW_MASK,
 	sources, sizeof(sources) / sizeof(sources[0]),
-	BJ_RCC_F4_BDCR_OFFSET, BDCR_DOMAIN, BJ_RCC_F4_BDCR_BDRST,
 	enables, sizeof(enables) / sizeof(enables[0]),
 	clocks,
 };

@@ -1,15 +1,10 @@
-/* RCC of the STM32L0 (rcc-l0), RM0377 §7. Oscillators, RM0377 §7.2: HSI16 16 MHz (/4 with
- * HSI16DIVEN), MSI 65.536 kHz x 2^MSIRANGE (range 5, 2.097 MHz, after reset). HSE depends on
- * the board: the emulator assumes an 8 MHz crystal (emulator/README.md). */
+/* RCC of the STM32L0 (rcc-l0), RM0377 §7: the part's HSI16 (divided by 4 with HSI16DIVEN,
+ * RM0377 §7.3.1) and MSI ranges (MSIRANGE 5, 2.097 MHz, after reset); HSE the assumed crystal.
+ * PLL = input x PLLMUL / PLLDIV (RM0377 §7.3.3). */
 #include "rcc.h"
 
-#define HSI16_HZ 16000000u
-#define MSI_RANGE0_HZ 65536u
-#define HSE_ASSUMED_HZ 8000000u
-#define CR_HSI16DIVEN (1u << 3)    /* RM0377 §7.3.1 */
-#define ICSCR_MSIRANGE_SHIFT 13u   /* RM0377 §7.3.2 */
-#define CSR_RTC_DOMAIN 0x000f7f00u /* LSEON..RTCSEL, RTCEN, RTCRST: RM0377 §7.3.21 */
-#define CFGR(v, f) (((v) >> BJ_RCC_L0_CFGR_##f##_SHIFT) & BJ_RCC_L0_CFGR_##f##_MASK)
+#define FIELD(v, reg, f) (((v) >> BJ_RCC_L0_##reg##_##f##_SHIFT) & BJ_RCC_L0_##reg##_##f##_MASK)
+#define CFGR(v, f) FIELD(v, CFGR, f)
 
 static const struct rcc_osc oscs[] = {
 	{BJ_RCC_L0_CR_OFFSET, BJ_RCC_L0_CR_HSI16ON, BJ_RCC_L0_CR_HSI16RDYF},
@@ -35,19 +30,27 @@ static const struct rcc_enable enables[] = {
 static uint64_t source_hz(const struct periph *p, unsigned sw)
 {
 	uint32_t cr = p->regs[BJ_RCC_L0_CR_OFFSET / 4], cfgr = p->regs[BJ_RCC_L0_CFGR_OFFSET / 4];
-	uint64_t hsi = (cr & CR_HSI16DIVEN) ? HSI16_HZ / 4 : HSI16_HZ;
+	uint64_t hsi = rcc_osc_hz(p, "HSI16", 0) / ((cr & BJ_RCC_L0_CR_HSI16DIVEN) ? 4 : 1);
 	switch (sw) {
 	case BJ_RCC_L0_CFGR_SW_MSI:
-		return (uint64_t)MSI_RANGE0_HZ << ((p->regs[BJ_RCC_L0_ICSCR_OFFSET / 4] >> ICSCR_MSIRANGE_SHIFT) & 7);
+		return rcc_osc_hz(p, "MSI", FIELD(p->regs[BJ_RCC_L0_ICSCR_OFFSET / 4], ICSCR, MSIRANGE));
 	case BJ_RCC_L0_CFGR_SW_HSI16:
 		return hsi;
 	case BJ_RCC_L0_CFGR_SW_HSE:
-		return HSE_ASSUMED_HZ;
+		return RCC_HSE_ASSUMED_HZ;
 	default: {
-		static const unsigned mul[] = {3, 4, 6, 8, 12, 16, 24, 32, 48};
-		unsigned m = CFGR(cfgr, PLLMUL), d = CFGR(cfgr, PLLDIV);
-		uint64_t in = CFGR(cfgr, PLLSRC) == BJ_RCC_L0_CFGR_PLLSRC_HSE ? HSE_ASSUMED_HZ : hsi;
-		return in * (m < 9 ? mul[m] : 3) / (d ? d + 1 : 2);
+		/* The factors the settings' names give; a reserved setting acts as the smallest. */
+		static const unsigned mul[BJ_RCC_L0_CFGR_PLLMUL_MASK + 1] = {
+			[BJ_RCC_L0_CFGR_PLLMUL_MUL3] = 3, [BJ_RCC_L0_CFGR_PLLMUL_MUL4] = 4, [BJ_RCC_L0_CFGR_PLLMUL_MUL6] = 6,
+			[BJ_RCC_L0_CFGR_PLLMUL_MUL8] = 8, [BJ_RCC_L0_CFGR_PLLMUL_MUL12] = 12, [BJ_RCC_L0_CFGR_PLLMUL_MUL16] = 16,
+			[BJ_RCC_L0_CFGR_PLLMUL_MUL24] = 24, [BJ_RCC_L0_CFGR_PLLMUL_MUL32] = 32, [BJ_RCC_L0_CFGR_PLLMUL_MUL48] = 48,
+		};
+		static const unsigned div[BJ_RCC_L0_CFGR_PLLDIV_MASK + 1] = {
+			[BJ_RCC_L0_CFGR_PLLDIV_DIV2] = 2, [BJ_RCC_L0_CFGR_PLLDIV_DIV3] = 3, [BJ_RCC_L0_CFGR_PLLDIV_DIV4] = 4,
+		};
+		unsigned m = mul[CFGR(cfgr, PLLMUL)], d = div[CFGR(cfgr, PLLDIV)];
+		uint64_t in = CFGR(cfgr, PLLSRC) == BJ_RCC_L0_CFGR_PLLSRC_HSE ? RCC_HSE_ASSUMED_HZ : hsi;
+		return in * (m ? m : mul[BJ_RCC_L0_CFGR_PLLMUL_MUL3]) / (d ? d : div[BJ_RCC_L0_CFGR_PLLDIV_DIV2]);
 	}
 	}
 }
@@ -63,9 +66,8 @@ static void clocks(struct periph *p, struct rcc_clocks *c)
 
 static const struct rcc_family l0 = {
 	oscs, sizeof(oscs) / sizeof(oscs[0]),
-	BJ_RCC_L0_CFGR_OFFSET, BJ_RCC_L0_CFGR_SW_SHIFT, 2, BJ_RCC_L0_CFGR_SWS_SHIFT,
+	BJ_RCC_L0_CFGR_OFFSET, BJ_RCC_L0_CFGR_SW_SHIFT, BJ_RCC_L0_CFGR_SWS_SHIFT, BJ_RCC_L0_CFGR_SW_MASK,
 	sources, sizeof(sources) / sizeof(sources[0]),
-	BJ_RCC_L0_CSR_OFFSET, CSR_RTC_DOMAIN, BJ_RCC_L0_CSR_RTCRST,
 	enables, sizeof(enables) / sizeof(enables[0]),
 	clocks,
 };

@@ -1,30 +1,24 @@
-/* RCC of the STM32L4 (rcc-l4), RM0394 §6: MSI ranges 100 kHz .. 48 MHz (CR.MSIRANGE when
- * MSIRGSEL is set, else CSR.MSISRANGE: 4 MHz after reset), HSI16, HSE assumed 8 MHz (README),
- * PLLR = input / (PLLM + 1) x PLLN / (2 x (PLLR + 1)) with PLLCFGR PLLSRC[1:0] (1 MSI, 2 HSI16,
- * 3 HSE), PLLM[6:4], PLLN[14:8], PLLR[26:25] (RM0394 §6.4.4). */
+/* RCC of the STM32L4 (rcc-l4), RM0394 §6: the part's MSI ranges (CR.MSIRANGE when MSIRGSEL is
+ * set, else CSR.MSISRANGE: 4 MHz after reset) and HSI16, HSE the assumed crystal,
+ * PLLCLK = input / (PLLM + 1) x PLLN / (2 x (PLLR + 1)) (RM0394 §6.4.4). */
 #include "rcc.h"
-
-#define HSI16_HZ 16000000u
-#define HSE_ASSUMED_HZ 8000000u
-#define BDCR_DOMAIN 0x0301ffffu /* LSEON..RTCEN, BDRST, LSCO: RM0394 §6.4.29 */
 #define FIELD(reg, f) ((p->regs[BJ_RCC_L4_##reg##_OFFSET / 4] >> BJ_RCC_L4_##reg##_##f##_SHIFT) & BJ_RCC_L4_##reg##_##f##_MASK)
 
 static uint64_t msi_hz(const struct periph *p)
 {
-	static const uint32_t range_hz[] = {100000, 200000, 400000, 800000, 1000000, 2000000,
-					    4000000, 8000000, 16000000, 24000000, 32000000, 48000000};
 	unsigned r = (p->regs[BJ_RCC_L4_CR_OFFSET / 4] & BJ_RCC_L4_CR_MSIRGSEL) ? FIELD(CR, MSIRANGE) : FIELD(CSR, MSISRANGE);
-	return range_hz[r < 12 ? r : 11];
+	return rcc_osc_hz(p, "MSI", r);
 }
 
 static void clocks(struct periph *p, struct rcc_clocks *c)
 {
-	uint32_t pll = p->regs[BJ_RCC_L4_PLLCFGR_OFFSET / 4];
-	uint64_t in = (pll & 3) == 3 ? HSE_ASSUMED_HZ : (pll & 3) == 2 ? HSI16_HZ : msi_hz(p);
-	uint64_t pllr = in / (((pll >> 4) & 7) + 1) * ((pll >> 8) & 0x7f) / (2 * (((pll >> 25) & 3) + 1));
+	uint64_t hsi16 = rcc_osc_hz(p, "HSI16", 0);
+	unsigned src = FIELD(PLLCFGR, PLLSRC);
+	uint64_t in = src == BJ_RCC_L4_PLLCFGR_PLLSRC_HSE ? RCC_HSE_ASSUMED_HZ : src == BJ_RCC_L4_PLLCFGR_PLLSRC_HSI16 ? hsi16 : msi_hz(p);
+	uint64_t pllr = in / (FIELD(PLLCFGR, PLLM) + 1) * FIELD(PLLCFGR, PLLN) / (2 * (FIELD(PLLCFGR, PLLR) + 1));
 	switch (FIELD(CFGR, SWS)) {
-	case BJ_RCC_L4_CFGR_SWS_HSI16: c->sysclk = HSI16_HZ; break;
-	case BJ_RCC_L4_CFGR_SWS_HSE: c->sysclk = HSE_ASSUMED_HZ; break;
+	case BJ_RCC_L4_CFGR_SWS_HSI16: c->sysclk = hsi16; break;
+	case BJ_RCC_L4_CFGR_SWS_HSE: c->sysclk = RCC_HSE_ASSUMED_HZ; break;
 	case BJ_RCC_L4_CFGR_SWS_PLL: c->sysclk = pllr ? pllr : msi_hz(p); break;
 	default: c->sysclk = msi_hz(p); break;
 	}
@@ -58,9 +52,8 @@ static const struct rcc_enable enables[] = {
 
 static const struct rcc_family l4 = {
 	oscs, sizeof(oscs) / sizeof(oscs[0]),
-	BJ_RCC_L4_CFGR_OFFSET, BJ_RCC_L4_CFGR_SW_SHIFT, 2, BJ_RCC_L4_CFGR_SWS_SHIFT,
+	BJ_RCC_L4_CFGR_OFFSET, BJ_RCC_L4_CFGR_SW_SHIFT, BJ_RCC_L4_CFGR_SWS_SHIFT, BJ_RCC_L4_CFGR_SW_MASK,
 	sources, sizeof(sources) / sizeof(sources[0]),
-	BJ_RCC_L4_BDCR_OFFSET, BDCR_DOMAIN, BJ_RCC_L4_BDCR_BDRST,
 	enables, sizeof(enables) / sizeof(enables[0]),
 	clocks,
 };

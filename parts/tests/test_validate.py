@@ -258,3 +258,24 @@ def test_core_blocks_of_one_name_agree_on_their_offsets(raw):
 
 def test_nvic_prio_bits_range(raw):
     expect(raw, lambda db: part(db, "stm32f103").update(nvic_prio_bits=9), "nvic_prio_bits 9 is not 2..8")
+
+
+def test_oscillator_names_are_known(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["clock"]["oscillators"].update(HSI14=14000000), "oscillator 'HSI14' is not one of")
+
+
+def test_oscillator_needs_frequencies(raw):
+    expect(raw, lambda db: part(db, "stm32l432")["clock"]["oscillators"].update(MSI=[]), "needs a frequency in Hz")
+
+
+def test_systick_reference_divider_is_whole(raw):
+    expect(raw, lambda db: part(db, "stm32f103")["clock"].update(systick_ref_div=0), "systick_ref_div must be a whole divider")
+
+
+def test_backup_domain_bits_must_exist(raw):
+    expect(raw, lambda db: part(db, "stm32g071")["backup"]["domain"]["bits"].append("LSEBYPASS"),
+           "backup domain LSEBYPASS names no bit or field of RCC.BDCR")
+
+
+def test_backup_domain_reset_is_one_of_its_bits(raw):
+    expect(raw, lambda db: part(db, "stm32l011")["backup"]["domain"].update(reset="RMVF"), "backup domain reset 'RMVF'")
