@@ -42,5 +42,6 @@ def setup(parser):
             return 1
         print("\n".join(show.verdict(out.verdict, out.after, out.trace_error)))
         print("\n".join(show.paths(out.trace, out.md, out.html)))
-        return 0
+        # A tracer that failed part-way leaves a report of a partial trace, not a measurement.
+        return 1 if out.trace_error else 0
     return run
