@@ -254,6 +254,8 @@ struct bj_part {
 \tstruct bj_region eeprom; /* size 0: none */
 \tstruct bj_region system_memory;
 \tstruct bj_region option_bytes;
+\tuint8_t ob_rdp_level0; /* F0/F1 style option bytes: the RDP byte of level 0 and of level 2 (0: none) */
+\tuint8_t ob_rdp_level2;
 \tuint32_t flash_size_register;
 \tuint32_t unique_id;
 \tconst struct bj_periph *periphs;
@@ -389,6 +391,8 @@ def c_part(db, p):
         ".eeprom = {%s, 0x%xu}" % ((hexu(num(eeprom["base"])), num(eeprom["size"])) if eeprom else ("0", 0)),
         ".system_memory = {%s, 0x%xu}" % (hexu(p.system_memory.base), p.system_memory.size),
         ".option_bytes = {%s, 0x%xu}" % (hexu(p.option_bytes.base), p.option_bytes.size),
+        ".ob_rdp_level0 = 0x%02xu" % num(r["option_bytes"].get("rdp_level0", "0x0")),
+        ".ob_rdp_level2 = 0x%02xu" % num(r["option_bytes"].get("rdp_level2", "0x0")),
         ".flash_size_register = %s" % hexu(num(r["flash_size_register"])),
         ".unique_id = %s" % hexu(num(r["unique_id"])),
         ".periphs = bj_%s_periphs" % lo, ".n_periphs = %d" % len(r["peripherals"]),
@@ -494,8 +498,9 @@ def part_header(db, p):
     # Option byte i with its complement in the half-word at base + 2 * i (F0, F1).
     for i, name in enumerate(r["option_bytes"].get("bytes", [])):
         out.append("#define BJ_OB_%s_ADDR %s" % (ident(name), hexu(p.option_bytes.base + 2 * i)))
-    if "rdp_level0" in r["option_bytes"]:
-        out.append("#define BJ_OB_RDP_LEVEL0 0x%02xu" % num(r["option_bytes"]["rdp_level0"]))
+    for key in ("rdp_level0", "rdp_level2"):
+        if key in r["option_bytes"]:
+            out.append("#define BJ_OB_%s 0x%02xu" % (ident(key), num(r["option_bytes"][key])))
     out += [
             # BJ_BOOTLOADER_ID and _ADDR exist only where AN2606 gives the part an ID byte.
             "#define BJ_HAS_BOOTLOADER_ID %d" % (p.bootloader_id is not None)]

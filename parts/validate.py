@@ -40,7 +40,7 @@ SUBKEYS = {
     "sram": ({"base", "size"}, set()),
     "eeprom": ({"base", "size"}, set()),
     "system_memory": ({"base", "size"}, set()),
-    "option_bytes": ({"base", "size"}, {"bytes", "rdp_level0"}),
+    "option_bytes": ({"base", "size"}, {"bytes", "rdp_level0", "rdp_level2"}),
     "clock": ({"reset_source", "reset_hz", "lsi_hz", "oscillators", "systick_ref_div"}, set()),
     "backup": ({"registers", "width", "unlock", "domain"}, set()),
     "reset_flags": ({"register", "clear", "flags"}, set()),
@@ -416,8 +416,9 @@ def check_part_values(part, ip):
     # F0/F1 style: option byte i and its complement form the half-word at base + 2 * i.
     if "bytes" in ob and (not isinstance(ob["bytes"], list) or 2 * len(ob["bytes"]) > _num(ob.get("size", "0x0"))):
         errs.append("%s: option_bytes bytes must be a list of names, two bytes each within size" % where)
-    if "rdp_level0" in ob and not _hex(ob["rdp_level0"]):
-        errs.append("%s: option_bytes rdp_level0 must be a lower-case hex string" % where)
+    for key in ("rdp_level0", "rdp_level2"):
+        if key in ob and not _hex(ob[key]):
+            errs.append("%s: option_bytes %s must be a lower-case hex string" % (where, key))
     bl = part.get("bootloader", {})
     for u in bl.get("usarts", []):
         per = part.get("peripherals", {}).get(u.get("periph"))

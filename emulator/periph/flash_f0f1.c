@@ -26,12 +26,15 @@
 #define SR_WRPRTERR BJ_FLASH_F0_SR_WRPRTERR
 #define SR_EOP BJ_FLASH_F0_SR_EOP
 #define OPT_BYTES 16
-#define RDP_LEVEL0_F0 0xaau /* RM0091 §4.1 */
-#define RDP_LEVEL0_F1 0xa5u /* PM0075 §2.5 */
 
+/* Where OBR shows the option bytes (the family's OBR layout in the part database): OPTERR, the
+ * RDPRT value at level 1 and 2, the user byte from its lowest bit (WDG_SW), Data0, Data1. */
 struct variant {
-	unsigned user_shift, data0_shift, data1_shift, rdprt_width;
-	uint8_t rdp_level0;
+	uint32_t opterr;
+	unsigned rdprt_shift;
+	uint32_t level1, level2; /* RDPRT values; level2 0: the family has no level 2 */
+	uint32_t user_lowest;    /* OBR bit of the user byte's bit 0 */
+	unsigned data0_shift, data1_shift;
 	bool load_at_system_reset;
 	uint32_t obl_launch; /* CR bit, 0: none */
 };
@@ -83,17 +86,20 @@ static void load_options(struct periph *p)
 	uint32_t wrp = 0;
 	for (unsigned i = 0; i < 4; i++)
 		wrp |= (uint32_t)opt_byte(p, 4 + i, &bad) << (8 * i);
-	uint32_t level = rdp == v->rdp_level0 ? 0 : (v->rdprt_width == 2 && rdp == 0xcc) ? 3 : 1;
-	uint32_t user_mask = (1u << (v->data0_shift - v->user_shift)) - 1;
-	R(p, OBR) = (bad ? 1u : 0) | level << 1 | ((uint32_t)user & user_mask) << v->user_shift |
-		    (uint32_t)d0 << v->data0_shift | (uint32_t)d1 << v->data1_shift;
+	const struct bj_part *part = p->chip->part;
+	uint32_t level = rdp == part->ob_rdp_level0 ? 0 : (part->ob_rdp_level2 && rdp == part->ob_rdp_level2) ? v->level2 : v->level1;
+	unsigned user_shift = (unsigned)__builtin_ctz(v->user_lowest);
+	uint32_t user_mask = (1u << (v->data0_shift - user_shift)) - 1;
+	R(p, OBR) = (bad ? v->opterr : 0) | level << v->rdprt_shift |
+		    ((uint32_t)user & user_mask) << user_shift | (uint32_t)d0 << v->data0_shift | (uint32_t)d1 << v->data1_shift;
 	R(p, WRPR) = wrp;
 }
 
 static void set_option_register(struct periph *p, uint32_t obr)
 {
 	const struct variant *v = var(p);
-	uint8_t bytes[8] = {v->rdp_level0, (uint8_t)(obr >> v->user_shift | ~((1u << (v->data0_shift - v->user_shift)) - 1)),
+	unsigned user_shift = (unsigned)__builtin_ctz(v->user_lowest);
+	uint8_t bytes[8] = {p->chip->part->ob_rdp_level0, (uint8_t)(obr >> user_shift | ~((1u << (v->data0_shift - user_shift)) - 1)),
 			    (uint8_t)(obr >> v->data0_shift), (uint8_t)(obr >> v->data1_shift), 0xff, 0xff, 0xff, 0xff};
 	for (unsigned i = 0; i < 8; i++) {
 		st(p)->opt[2 * i] = bytes[i];
@@ -221,8 +227,14 @@ static const struct flash_iface iface = {
 	.set_option_register = set_option_register,
 };
 
-static const struct variant f0 = {8, 16, 24, 2, RDP_LEVEL0_F0, false, BJ_FLASH_F0_CR_OBL_LAUNCH};
-static const struct variant f1 = {2, 10, 18, 1, RDP_LEVEL0_F1, true, 0};
+static const struct variant f0 = {
+	BJ_FLASH_F0_OBR_OPTERR, BJ_FLASH_F0_OBR_RDPRT_SHIFT, BJ_FLASH_F0_OBR_RDPRT_LEVEL1, BJ_FLASH_F0_OBR_RDPRT_LEVEL2,
+	BJ_FLASH_F0_OBR_WDG_SW, BJ_FLASH_F0_OBR_Data0_SHIFT, BJ_FLASH_F0_OBR_Data1_SHIFT, false, BJ_FLASH_F0_CR_OBL_LAUNCH,
+};
+static const struct variant f1 = { /* RDPRT is one bit: set at level 1 */
+	BJ_FLASH_F1_OBR_OPTERR, __builtin_ctz(BJ_FLASH_F1_OBR_RDPRT), 1, 0,
+	BJ_FLASH_F1_OBR_WDG_SW, BJ_FLASH_F1_OBR_Data0_SHIFT, BJ_FLASH_F1_OBR_Data1_SHIFT, true, 0,
+};
 
 #define FLASH_MODEL(name, ipid, v)                                                                         \
 	const struct periph_model name = {.ip = ipid, .state_size = sizeof(struct flash_f0f1), .reset = reset, \

@@ -7,9 +7,11 @@
 
 #include "periph.h"
 
-#define MODER_OUTPUT 1u
-#define MODER_ANALOG 3u
-#define PUPDR_PULL_UP 1u
+/* Pin y's MODE and PUPD fields sit y times their width above pin 0's (the part database gives
+ * pin 0's; gpio-f4 has gpio-v2's). */
+#define PIN_WIDTH(reg, f) __builtin_popcount(BJ_GPIO_V2_##reg##_##f##0_MASK)
+#define PIN_FIELD(v, pin, reg, f) \
+	(((v) >> (BJ_GPIO_V2_##reg##_##f##0_SHIFT + (pin) * PIN_WIDTH(reg, f))) & BJ_GPIO_V2_##reg##_##f##0_MASK)
 
 /* The pin of this port that is BOOT0, or -1 ("PB8" on port GPIOB gives 8). */
 static int boot0_pin(const struct periph *p)
@@ -31,14 +33,14 @@ static uint32_t reg_read(struct periph *p, uint32_t off)
 	uint32_t odr = p->regs[BJ_GPIO_V2_ODR_OFFSET / 4], idr = 0;
 	int boot0 = boot0_pin(p);
 	for (unsigned pin = 0; pin < 16; pin++) {
-		unsigned mode = (moder >> (2 * pin)) & 3, pull = (pupdr >> (2 * pin)) & 3;
+		unsigned mode = PIN_FIELD(moder, pin, MODER, MODE), pull = PIN_FIELD(pupdr, pin, PUPDR, PUPD);
 		bool level;
-		if (mode == MODER_OUTPUT)
+		if (mode == BJ_GPIO_V2_MODER_MODE0_OUTPUT)
 			level = odr & (1u << pin);
-		else if ((int)pin == boot0 && mode != MODER_ANALOG)
+		else if ((int)pin == boot0 && mode != BJ_GPIO_V2_MODER_MODE0_ANALOG)
 			level = p->chip->boot0; /* input and alternate-function pins sample the pin (PA14 on G0 is SWCLK) */
 		else
-			level = mode == 0 && pull == PUPDR_PULL_UP;
+			level = mode == BJ_GPIO_V2_MODER_MODE0_INPUT && pull == BJ_GPIO_V2_PUPDR_PUPD0_PULL_UP;
 		idr |= (uint32_t)level << pin;
 	}
 	return idr;

@@ -3,7 +3,9 @@
  * floating and analog inputs 0; BSRR and BRR set and clear ODR bits and read as 0. */
 #include "periph.h"
 
-#define CNF_PULL 2u
+/* Pin y's MODE and CNF fields sit 4 x (y mod 8) bits above pin 0's, in CRL for pins 0..7 and
+ * CRH for 8..15 (the part database gives pin 0's). */
+#define PIN_FIELD(cr, pin, f) (((cr) >> (4 * ((pin) & 7) + BJ_GPIO_F1_CRL_##f##0_SHIFT)) & BJ_GPIO_F1_CRL_##f##0_MASK)
 
 static uint32_t reg_read(struct periph *p, uint32_t off)
 {
@@ -14,8 +16,9 @@ static uint32_t reg_read(struct periph *p, uint32_t off)
 	uint32_t odr = p->regs[BJ_GPIO_F1_ODR_OFFSET / 4], idr = 0;
 	for (unsigned pin = 0; pin < 16; pin++) {
 		uint32_t cr = p->regs[(pin < 8 ? BJ_GPIO_F1_CRL_OFFSET : BJ_GPIO_F1_CRH_OFFSET) / 4];
-		unsigned nib = (cr >> (4 * (pin & 7))) & 0xf, mode = nib & 3, cnf = nib >> 2;
-		bool level = mode != 0 ? (odr >> pin) & 1 : cnf == CNF_PULL && ((odr >> pin) & 1);
+		unsigned mode = PIN_FIELD(cr, pin, MODE), cnf = PIN_FIELD(cr, pin, CNF);
+		bool level = mode != BJ_GPIO_F1_CRL_MODE0_INPUT ? (odr >> pin) & 1
+								: cnf == BJ_GPIO_F1_CRL_CNF0_INPUT_PULL && ((odr >> pin) & 1);
 		idr |= (uint32_t)level << pin;
 	}
 	return idr;

@@ -10,6 +10,9 @@
 #define KEY_ACCESS BJ_IWDG_KR_ACCESS
 #define KEY_REFRESH BJ_IWDG_KR_REFRESH
 #define NS_PER_S 1000000000ull
+/* iwdg-v1 (F1, F4) has iwdg's KR, PR and RLR where iwdg has them (and no WINR: periph_has_reg
+ * tells), so iwdg's macros serve both. */
+#define FIELD(p, reg, f) (((p)->regs[BJ_IWDG_##reg##_OFFSET / 4] >> BJ_IWDG_##reg##_##f##_SHIFT) & BJ_IWDG_##reg##_##f##_MASK)
 
 struct iwdg {
 	bool running;
@@ -24,14 +27,14 @@ static struct iwdg *st(struct periph *p)
 
 static uint64_t tick_ns(const struct periph *p)
 {
-	unsigned pr = p->regs[BJ_IWDG_PR_OFFSET / 4] & 7;
+	unsigned pr = FIELD(p, PR, PR);
 	unsigned div = 4u << (pr > 6 ? 6 : pr);
 	return div * NS_PER_S / p->chip->part->lsi_hz;
 }
 
 static uint32_t reload_value(const struct periph *p)
 {
-	return p->regs[BJ_IWDG_RLR_OFFSET / 4] & 0xfff;
+	return FIELD(p, RLR, RL);
 }
 
 static uint32_t counter(struct periph *p)
@@ -65,7 +68,7 @@ static void reg_write(struct periph *p, uint32_t off, uint32_t v, uint32_t mask)
 	(void)mask;
 	struct iwdg *s = st(p);
 	if (off == BJ_IWDG_KR_OFFSET) {
-		switch (v & 0xffff) {
+		switch ((v >> BJ_IWDG_KR_KEY_SHIFT) & BJ_IWDG_KR_KEY_MASK) {
 		case KEY_START:
 			if (!s->running) {
 				s->running = true;
@@ -78,7 +81,7 @@ static void reg_write(struct periph *p, uint32_t off, uint32_t v, uint32_t mask)
 			break;
 		case KEY_REFRESH:
 			if (s->running && periph_has_reg(p, BJ_IWDG_WINR_OFFSET) &&
-			    counter(p) > (p->regs[BJ_IWDG_WINR_OFFSET / 4] & 0xfff)) {
+			    counter(p) > FIELD(p, WINR, WIN)) {
 				chip_request_reset(p->chip, CHIP_RESET_IWDG); /* refreshed outside the window */
 				return;
 			}

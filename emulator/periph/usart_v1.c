@@ -23,21 +23,27 @@ static struct usart_v1 *st(struct periph *p)
 
 static uint64_t baud(struct periph *p)
 {
-	uint32_t brr = p->regs[REG(BRR)] & 0xffff;
+	uint32_t brr = p->regs[REG(BRR)];
+	unsigned mantissa = (brr >> BJ_USART_V1_BRR_DIV_Mantissa_SHIFT) & BJ_USART_V1_BRR_DIV_Mantissa_MASK;
+	unsigned fraction = (brr >> BJ_USART_V1_BRR_DIV_Fraction_SHIFT) & BJ_USART_V1_BRR_DIV_Fraction_MASK;
 	uint64_t fck = rcc_bus_hz(p->chip, p->desc);
-	if (brr < 16)
+	if (mantissa == 0)
 		return st(p)->line.line_baud;
+	/* USARTDIV = mantissa + fraction / 16, or / 8 with OVER8 (fraction bit 3 unused). */
 	if (p->regs[REG(CR1)] & CR1(OVER8))
-		return fck / (8 * (brr >> 4) + (brr & 7));
-	return fck / brr;
+		return fck / (8 * mantissa + (fraction & 7));
+	return fck / (16 * mantissa + fraction);
 }
 
 static struct uart_cfg cfg(struct periph *p)
 {
 	uint32_t cr1 = p->regs[REG(CR1)];
-	static const unsigned stop_halves[] = {2, 1, 4, 3}; /* STOP 00: 1, 01: 0.5, 10: 2, 11: 1.5 */
+	static const unsigned stop_halves[BJ_USART_V1_CR2_STOP_MASK + 1] = {
+		[BJ_USART_V1_CR2_STOP_STOP1] = 2, [BJ_USART_V1_CR2_STOP_STOP0_5] = 1,
+		[BJ_USART_V1_CR2_STOP_STOP2] = 4, [BJ_USART_V1_CR2_STOP_STOP1_5] = 3,
+	};
 	unsigned half_bits = 2 * (1 + ((cr1 & CR1(M)) ? 9 : 8)) +
-			     stop_halves[(p->regs[REG(CR2)] >> BJ_USART_V1_CR2_STOP_SHIFT) & 3];
+			     stop_halves[(p->regs[REG(CR2)] >> BJ_USART_V1_CR2_STOP_SHIFT) & BJ_USART_V1_CR2_STOP_MASK];
 	return (struct uart_cfg){
 		.tx_on = (cr1 & CR1(UE)) && (cr1 & CR1(TE)),
 		.rx_on = (cr1 & CR1(UE)) && (cr1 & CR1(RE)),

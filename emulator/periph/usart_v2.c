@@ -29,7 +29,7 @@
 #define ISR_BUSY BJ_USART_V2_ISR_BUSY
 #define ISR_TEACK BJ_USART_V2_ISR_TEACK
 #define ISR_REACK BJ_USART_V2_ISR_REACK
-#define LPUART_BRR_MIN 0x300u /* RM0377 §25.4.4 */
+#define FIELD(v, ip, reg, f) (((v) >> BJ_##ip##_##reg##_##f##_SHIFT) & BJ_##ip##_##reg##_##f##_MASK)
 
 struct usart {
 	struct uart_line line;
@@ -48,11 +48,13 @@ static bool is_lpuart(const struct periph *p)
 
 static uint64_t baud(struct periph *p)
 {
-	uint32_t brr = p->regs[REG(BRR)] & 0xfffff, cr1 = p->regs[REG(CR1)];
+	uint32_t cr1 = p->regs[REG(CR1)];
 	uint64_t fck = rcc_bus_hz(p->chip, p->desc);
-	if (is_lpuart(p))
-		return brr >= LPUART_BRR_MIN ? 256 * fck / brr : st(p)->line.line_baud;
-	brr &= 0xffff;
+	if (is_lpuart(p)) {
+		uint32_t brr = FIELD(p->regs[REG(BRR)], LPUART_V1, BRR, BRR);
+		return brr >= BJ_LPUART_V1_BRR_BRR_MIN ? 256 * fck / brr : st(p)->line.line_baud;
+	}
+	uint32_t brr = FIELD(p->regs[REG(BRR)], USART_V2, BRR, BRR);
 	if (brr < 16)
 		return st(p)->line.line_baud;
 	if (cr1 & BJ_USART_V2_CR1_OVER8)
@@ -64,8 +66,11 @@ static unsigned half_bits(struct periph *p)
 {
 	uint32_t cr1 = p->regs[REG(CR1)], cr2 = p->regs[REG(CR2)];
 	unsigned data = (cr1 & BJ_USART_V2_CR1_M1) ? 7 : (cr1 & BJ_USART_V2_CR1_M0) ? 9 : 8;
-	static const unsigned stop_halves[] = {2, 1, 4, 3}; /* STOP 00: 1, 01: 0.5, 10: 2, 11: 1.5 */
-	return 2 * (1 + data) + stop_halves[(cr2 >> BJ_USART_V2_CR2_STOP_SHIFT) & 3];
+	static const unsigned stop_halves[BJ_USART_V2_CR2_STOP_MASK + 1] = {
+		[BJ_USART_V2_CR2_STOP_STOP1] = 2, [BJ_USART_V2_CR2_STOP_STOP0_5] = 1,
+		[BJ_USART_V2_CR2_STOP_STOP2] = 4, [BJ_USART_V2_CR2_STOP_STOP1_5] = 3,
+	};
+	return 2 * (1 + data) + stop_halves[FIELD(cr2, USART_V2, CR2, STOP)];
 }
 
 static void auto_baud(struct periph *p, uint8_t byte);
@@ -87,8 +92,10 @@ static void auto_baud(struct periph *p, uint8_t byte)
 	struct usart *s = st(p);
 	if (!(p->regs[REG(CR2)] & BJ_USART_V2_CR2_ABREN) || s->abrf)
 		return;
-	unsigned mode = (p->regs[REG(CR2)] >> BJ_USART_V2_CR2_ABRMOD_SHIFT) & BJ_USART_V2_CR2_ABRMOD_MASK;
-	bool fits = mode == 2 ? byte == 0x7f : mode == 3 ? byte == 0x55 : (byte & 1);
+	unsigned mode = FIELD(p->regs[REG(CR2)], USART_V2, CR2, ABRMOD);
+	/* The start-bit and falling-edge modes need the character's first bit (LSB) to be 1. */
+	bool fits = mode == BJ_USART_V2_CR2_ABRMOD_FRAME_7F ? byte == 0x7f :
+		    mode == BJ_USART_V2_CR2_ABRMOD_FRAME_55 ? byte == 0x55 : (byte & 1);
 	s->abrf = true;
 	s->abre = !fits;
 	if (!fits)
