@@ -3,8 +3,7 @@ one traced jump and writes what happened as JSON for bin/bootjump (bjcli/gdbrun.
 
 gdb/bootjump.py is sourced on GDB's command line before this script (sourced from here, its
 __file__ would name this script). The plan comes as a JSON file named by $BOOTJUMP_PLAN (fields:
-bjcli/gdbrun.py). Steps:
-connect; load the firmware and reset (targets bootjump did not start with it); arm the probe's
+bjcli/gdbrun.py). Steps: connect; load the firmware and reset (targets bootjump did not start with it); arm the probe's
 mailbox; run to the jump; `bootjump trace` (gdb/); then watch what the probe records next; leave
 the chip running or halted. Every failure ends the run with one sentence in the result, never a
 traceback: GDB's batch mode would carry on with the next command after an error, which is why the
@@ -18,6 +17,10 @@ import threading
 import time
 
 import gdb
+
+# On sys.path since gdb/bootjump.py was sourced (the repository root).
+import parts
+from c_probe import record
 
 PLAN = json.load(open(os.environ["BOOTJUMP_PLAN"]))
 result = {"status": "error", "error": None, "trace_error": None, "after": None, "refused": None,
@@ -89,11 +92,8 @@ def symbol(name):
     return int(gdb.parse_and_eval("(unsigned int)&%s" % name)) & ~1
 
 
-def hbreak(addr, condition=None):
-    bp = gdb.Breakpoint("*0x%x" % addr, type=gdb.BP_HARDWARE_BREAKPOINT, internal=True)
-    if condition:
-        bp.condition = condition
-    return bp
+def hbreak(addr):
+    return gdb.Breakpoint("*0x%x" % addr, type=gdb.BP_HARDWARE_BREAKPOINT, internal=True)
 
 
 _internal = []
@@ -112,8 +112,6 @@ def read_memory(addr, size):
 
 def probe_record():
     """The probe's record (c_probe.record.read), as facts; None when unreadable."""
-    import parts
-    from c_probe import record
     try:
         found = record.read(parts.lookup(PLAN["part"]), read_memory)
     except (gdb.error, gdb.MemoryError, record.RecordError):
@@ -198,7 +196,6 @@ def run_to_jump():
 def stuck(where):
     """The jump never came within the timeout: where the core is (an exception taken with the
     ROM's vectors after the remap, a loop) and the probe's last checkpoint."""
-    import parts
     ipsr = int(gdb.parse_and_eval("$xpsr")) & 0x1FF
     return {"pc": "0x%08x" % where, "ipsr": ipsr, "region": parts.lookup(PLAN["part"]).region_of(where),
             "record": probe_record()}
