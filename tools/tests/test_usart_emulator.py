@@ -6,9 +6,7 @@ empty check, so the L011 gives no answer. Expected PIDs and names come from the 
 """
 import contextlib
 import json
-import os
 import pathlib
-import select
 import subprocess
 import sys
 import time
@@ -17,10 +15,12 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bin"))
 import parts  # noqa: E402
+from bjcli.emu import EXECUTABLE, Emulator, EmulatorError  # noqa: E402
 
 BUILD = ROOT / "build"
-EMU = BUILD / "bin" / "bootjump-emu"
+EMU = pathlib.Path(EXECUTABLE)
 USART = BUILD / "bin" / "bootjump-usart"
 READY_S = 20
 TIMEOUT_MS = 2000
@@ -41,36 +41,16 @@ def need(*paths):
         pytest.fail("not built: %s (make test-tools-emu builds them)" % ", ".join(missing))
 
 
-def read_ready_line(proc, log):
-    """The emulator's one JSON line on stdout, or a failure that shows its stderr."""
-    deadline = time.monotonic() + READY_S
-    line = b""
-    while not line.endswith(b"\n"):
-        left = deadline - time.monotonic()
-        ready, _, _ = select.select([proc.stdout], [], [], max(left, 0))
-        chunk = os.read(proc.stdout.fileno(), 4096) if ready else b""
-        if not chunk:
-            reason = "exited" if proc.poll() is not None else f"printed no ready line in {READY_S} s"
-            pytest.fail(f"bootjump-emu {reason}: {log.read_text()[-2000:]}")
-        line += chunk
-    return json.loads(line)
-
-
 @contextlib.contextmanager
-def emulator(tmp_path, *args):
-    log = tmp_path / "emu.stderr"
-    with open(log, "wb") as err:
-        proc = subprocess.Popen([str(EMU), *args], stdout=subprocess.PIPE, stderr=err)
+def emulator(tmp_path, part, **options):
+    """bootjump-emu (the shared launcher) with USART2 on a pty; a start that fails fails the test."""
+    emu = Emulator(part, uarts=["usart2"], **options)
     try:
-        yield read_ready_line(proc, log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
+        emu.start(timeout=READY_S, stderr_path=str(tmp_path / "emu.stderr"))
+    except EmulatorError as e:
+        pytest.fail(str(e))
+    with emu:
+        yield emu
 
 
 def check_usart(pty):
@@ -94,24 +74,22 @@ def expect_identified(proc, report, part_name):
 
 def test_l031_booted_into_bootloader_answers(tmp_path):
     need(EMU, USART, rom("stm32l031"))
-    with emulator(tmp_path, "--part", "stm32l031", "--boot0", "1", "--uart", "usart2=pty") as ready:
-        proc, report = check_usart(ready["uart"]["usart2"])
+    with emulator(tmp_path, "stm32l031", boot0=1) as emu:
+        proc, report = check_usart(emu.uart("usart2"))
     expect_identified(proc, report, "stm32l031")
 
 
 def test_l031_jump_from_user_code_stays_and_answers(tmp_path):
     need(EMU, USART, rom("stm32l031"), jump_firmware("stm32l031"))
-    with emulator(tmp_path, "--part", "stm32l031", "--flash", str(jump_firmware("stm32l031")),
-                  "--boot0", "0", "--uart", "usart2=pty") as ready:
-        proc, report = check_usart(ready["uart"]["usart2"])
+    with emulator(tmp_path, "stm32l031", flash=str(jump_firmware("stm32l031")), boot0=0) as emu:
+        proc, report = check_usart(emu.uart("usart2"))
     expect_identified(proc, report, "stm32l031")
 
 
 def test_l011_jump_from_user_code_gets_no_answer(tmp_path):
     need(EMU, USART, rom("stm32l011"), jump_firmware("stm32l011"))
-    with emulator(tmp_path, "--part", "stm32l011", "--flash", str(jump_firmware("stm32l011")),
-                  "--boot0", "0", "--uart", "usart2=pty") as ready:
-        proc, report = check_usart(ready["uart"]["usart2"])
+    with emulator(tmp_path, "stm32l011", flash=str(jump_firmware("stm32l011")), boot0=0) as emu:
+        proc, report = check_usart(emu.uart("usart2"))
     assert proc.returncode == 1, report
     assert report["verdict"] == "no-answer"
     assert report["elapsed_ms"] >= TIMEOUT_MS * 0.9
