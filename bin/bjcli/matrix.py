@@ -101,6 +101,8 @@ def run(part_names, recipe_names, out_dir, jobs, max_steps, progress=None):
     os.makedirs(cells_dir, exist_ok=True)
     todo = [(p, r) for p in part_names for r in recipe_names]
     done = {}
+    if progress:
+        progress(0, len(todo), "%d cells, %d at a time" % (len(todo), jobs))
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {pool.submit(run_cell, p, r, cells_dir, max_steps): (p, r) for p, r in todo}
         try:
