@@ -140,9 +140,9 @@ static void core_reset(struct chip *chip)
 	 * Thread mode, privileged, main stack, PRIMASK clear, EPSR.T from the vector's bit 0. */
 	uint32_t sp = 0, pc = 0;
 	bool ok = bus_read(chip, 0, 4, &sp, BUS_EXCEPTION) && bus_read(chip, 4, 4, &pc, BUS_EXCEPTION);
-	struct cpu_sys s = {.xpsr = (pc & 1) << 24, .msp = sp & ~3u};
+	struct cpu_sys s = {.xpsr = (pc & 1) ? BJ_ARCH_XPSR_T : 0, .msp = sp & ~3u};
 	cpu_sys_set(chip, &s);
-	cpu_set_reg(chip, UC_ARM_REG_LR, 0xffffffffu);
+	cpu_set_reg(chip, UC_ARM_REG_LR, BJ_ARCH_RESET_LR);
 	cpu_set_reg(chip, UC_ARM_REG_PC, pc);
 	chip->cur_pc = pc & ~1u;
 	if (!ok)
@@ -540,22 +540,24 @@ void chip_reg_write(struct chip *chip, enum chip_reg reg, uint32_t value)
 	struct cpu_sys s;
 	cpu_sys_get(chip, &s);
 	if (reg == CHIP_PC) {
-		cpu_set_reg(chip, UC_ARM_REG_PC, (value & ~1u) | ((s.xpsr >> 24) & 1));
+		cpu_set_reg(chip, UC_ARM_REG_PC, (value & ~1u) | ((s.xpsr & BJ_ARCH_XPSR_T) ? 1 : 0));
 		return;
 	}
 	switch (reg) {
 	case CHIP_XPSR: s.xpsr = value; break;
 	case CHIP_MSP: s.msp = value & ~3u; break;
 	case CHIP_PSP: s.psp = value & ~3u; break;
-	case CHIP_PRIMASK: s.primask = value & 1; break;
-	case CHIP_BASEPRI: s.basepri = value & 0xff; break;
-	case CHIP_FAULTMASK: s.faultmask = value & 1; break;
-	case CHIP_CONTROL: s.control = value & (chip->v7m ? 7u : 3u); break;
+	case CHIP_PRIMASK: s.primask = value & BJ_ARCH_PRIMASK_PM; break;
+	case CHIP_BASEPRI: s.basepri = value & (BJ_ARCH_BASEPRI_BASEPRI_MASK << BJ_ARCH_BASEPRI_BASEPRI_SHIFT); break;
+	case CHIP_FAULTMASK: s.faultmask = value & BJ_ARCH_FAULTMASK_FM; break;
+	case CHIP_CONTROL:
+		s.control = value & (BJ_ARCH_CONTROL_nPRIV | BJ_ARCH_CONTROL_SPSEL | (chip->v7m ? BJ_ARCH_CONTROL_FPCA : 0));
+		break;
 	default: return;
 	}
 	uint32_t pc = cpu_reg(chip, UC_ARM_REG_PC);
 	cpu_sys_set(chip, &s);
-	cpu_set_reg(chip, UC_ARM_REG_PC, (pc & ~1u) | ((s.xpsr >> 24) & 1));
+	cpu_set_reg(chip, UC_ARM_REG_PC, (pc & ~1u) | ((s.xpsr & BJ_ARCH_XPSR_T) ? 1 : 0));
 	chip->pend_check = true;
 }
 

@@ -25,9 +25,9 @@ enum {
 	UC_EXCP_UNALIGNED = 22,
 };
 
-#define CONTROL_NPRIV 1u
-#define CONTROL_SPSEL 2u
-#define XPSR_IPSR_MASK 0x1ffu
+#define CONTROL_NPRIV BJ_ARCH_CONTROL_nPRIV
+#define CONTROL_SPSEL BJ_ARCH_CONTROL_SPSEL
+#define XPSR_IPSR_MASK (BJ_ARCH_XPSR_EXCEPTION_MASK << BJ_ARCH_XPSR_EXCEPTION_SHIFT)
 
 uint32_t cpu_reg(struct chip *chip, int uc_reg)
 {
@@ -84,10 +84,10 @@ void cpu_sys_set(struct chip *chip, const struct cpu_sys *s)
 	cpu_set_reg(chip, UC_ARM_REG_CONTROL, s->control & CONTROL_SPSEL);
 	cpu_set_reg(chip, UC_ARM_REG_MSP, s->msp);
 	cpu_set_reg(chip, UC_ARM_REG_PSP, s->psp);
-	cpu_set_reg(chip, UC_ARM_REG_PRIMASK, s->primask & 1);
+	cpu_set_reg(chip, UC_ARM_REG_PRIMASK, s->primask & BJ_ARCH_PRIMASK_PM);
 	if (chip->v7m) {
-		cpu_set_reg(chip, UC_ARM_REG_BASEPRI, s->basepri & 0xff);
-		cpu_set_reg(chip, UC_ARM_REG_FAULTMASK, s->faultmask & 1);
+		cpu_set_reg(chip, UC_ARM_REG_BASEPRI, s->basepri & (BJ_ARCH_BASEPRI_BASEPRI_MASK << BJ_ARCH_BASEPRI_BASEPRI_SHIFT));
+		cpu_set_reg(chip, UC_ARM_REG_FAULTMASK, s->faultmask & BJ_ARCH_FAULTMASK_FM);
 	}
 	cpu_set_reg(chip, UC_ARM_REG_CONTROL, s->control);
 	cpu_set_reg(chip, chip->v7m ? UC_ARM_REG_XPSR_NZCVQG : UC_ARM_REG_XPSR, s->xpsr);
@@ -388,7 +388,7 @@ void cpu_emulate(struct chip *chip)
 	cpu_attention(chip);
 	chip->in_emu = true;
 	uint32_t xpsr = cpu_reg(chip, UC_ARM_REG_XPSR);
-	uc_err e = uc_emu_start(chip->uc, pc | ((xpsr >> 24) & 1), UNTIL_NEVER, 0, 0);
+	uc_err e = uc_emu_start(chip->uc, pc | ((xpsr & BJ_ARCH_XPSR_T) ? 1 : 0), UNTIL_NEVER, 0, 0);
 	chip->in_emu = false;
 	pc = cpu_reg(chip, UC_ARM_REG_PC);
 

@@ -5,15 +5,17 @@
 
 #include "chip_internal.h"
 
-#define CONTROL_SPSEL 2u
-#define CONTROL_FPCA 4u
-#define XPSR_IPSR_MASK 0x1ffu
-#define XPSR_T (1u << 24)
-#define XPSR_STKALIGN (1u << 9)
-#define XPSR_KEEP_ON_ENTRY 0xf80f0000u /* N Z C V Q and GE; ICI/IT and IPSR are replaced */
-#define EXC_RETURN_HANDLER 0xfffffff1u
-#define EXC_RETURN_THREAD_MSP 0xfffffff9u
-#define EXC_RETURN_THREAD_PSP 0xfffffffdu
+#define CONTROL_SPSEL BJ_ARCH_CONTROL_SPSEL
+#define CONTROL_FPCA BJ_ARCH_CONTROL_FPCA
+#define XPSR_IPSR_MASK (BJ_ARCH_XPSR_EXCEPTION_MASK << BJ_ARCH_XPSR_EXCEPTION_SHIFT)
+#define XPSR_T BJ_ARCH_XPSR_T
+#define XPSR_STKALIGN BJ_ARCH_XPSR_FRAMEPTRALIGN
+/* Entry keeps the flags (N Z C V Q and GE); ICI/IT and the exception number are replaced. */
+#define XPSR_KEEP_ON_ENTRY (BJ_ARCH_XPSR_N | BJ_ARCH_XPSR_Z | BJ_ARCH_XPSR_C | BJ_ARCH_XPSR_V | BJ_ARCH_XPSR_Q | \
+			    BJ_ARCH_XPSR_GE_MASK << BJ_ARCH_XPSR_GE_SHIFT)
+#define EXC_RETURN_HANDLER BJ_ARCH_EXC_RETURN_HANDLER_MSP
+#define EXC_RETURN_THREAD_MSP BJ_ARCH_EXC_RETURN_THREAD_MSP
+#define EXC_RETURN_THREAD_PSP BJ_ARCH_EXC_RETURN_THREAD_PSP
 #define NO_PRIORITY 256 /* thread mode with nothing active or masked */
 
 /* v7-M fault status and enable bits (the part database's SCB: CFSR, HFSR, SHCSR). */
@@ -77,11 +79,12 @@ int exc_execution_priority(struct chip *chip)
 			prio = exc_priority(chip, e);
 	struct cpu_sys s;
 	cpu_sys_get(chip, &s);
-	if (chip->v7m && (s.basepri & 0xff) && group_priority(chip, s.basepri & 0xff) < prio)
-		prio = group_priority(chip, s.basepri & 0xff);
-	if ((s.primask & 1) && prio > 0)
+	unsigned basepri = (s.basepri >> BJ_ARCH_BASEPRI_BASEPRI_SHIFT) & BJ_ARCH_BASEPRI_BASEPRI_MASK;
+	if (chip->v7m && basepri && group_priority(chip, basepri) < prio)
+		prio = group_priority(chip, basepri);
+	if ((s.primask & BJ_ARCH_PRIMASK_PM) && prio > 0)
 		prio = 0;
-	if (chip->v7m && (s.faultmask & 1) && prio > -1)
+	if (chip->v7m && (s.faultmask & BJ_ARCH_FAULTMASK_FM) && prio > -1)
 		prio = -1;
 	return prio;
 }
@@ -181,7 +184,7 @@ void exc_lockup(struct chip *chip, const char *why)
 	/* DDI0419 §B1.5.15: the core stops fetching and shows PC 0xFFFFFFFE until reset or halt. */
 	chip->state = CHIP_LOCKUP;
 	chip->locked_up = true;
-	cpu_set_reg(chip, UC_ARM_REG_PC, 0xfffffffeu);
+	cpu_set_reg(chip, UC_ARM_REG_PC, BJ_ARCH_LOCKUP_PC);
 	chip_log_event(chip, "\"event\": \"lockup\", \"why\": \"%s\"", why);
 	if (!chip->lockup_reported) {
 		chip->lockup_reported = true;
@@ -248,7 +251,7 @@ static bool caught(struct chip *chip, unsigned exc, uint32_t ret_pc, bool retire
 {
 	if (!chip->exception_catch || !chip->stepping)
 		return false;
-	uint32_t t = (cpu_reg(chip, UC_ARM_REG_XPSR) >> 24) & 1;
+	uint32_t t = (cpu_reg(chip, UC_ARM_REG_XPSR) & XPSR_T) ? 1 : 0;
 	cpu_set_reg(chip, UC_ARM_REG_PC, (ret_pc & ~1u) | t);
 	chip->deferred_exc = retired ? exc : 0;
 	debug_enter_halt(chip, CHIP_HALT_VCATCH);
@@ -325,7 +328,6 @@ void exc_return(struct chip *chip, uint32_t exc_return)
 	struct cpu_sys s;
 	cpu_sys_get(chip, &s);
 	unsigned exc = s.xpsr & XPSR_IPSR_MASK;
-	unsigned kind = exc_return & 0xf;
 	if (exc_return != EXC_RETURN_HANDLER && exc_return != EXC_RETURN_THREAD_MSP && exc_return != EXC_RETURN_THREAD_PSP) {
 		exc_fault(chip, FAULT_INVPC, exc_return, 0);
 		return;
@@ -347,7 +349,7 @@ void exc_return(struct chip *chip, uint32_t exc_return)
 		return;
 	}
 
-	bool to_psp = kind == 0xd;
+	bool to_psp = exc_return == EXC_RETURN_THREAD_PSP;
 	uint32_t sp = to_psp ? s.psp : s.msp;
 	uint32_t frame[8];
 	for (unsigned i = 0; i < 8; i++) {
@@ -358,7 +360,7 @@ void exc_return(struct chip *chip, uint32_t exc_return)
 		}
 	}
 	unsigned stacked_ipsr = frame[7] & XPSR_IPSR_MASK;
-	bool to_thread = kind != 0x1;
+	bool to_thread = exc_return != EXC_RETURN_HANDLER;
 	if ((to_thread && stacked_ipsr != 0) || (!to_thread && stacked_ipsr == 0) ||
 	    (chip->v7m && to_thread && exc_active_count(chip) != 0)) {
 		chip->nvic.active[exc] = true;

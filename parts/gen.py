@@ -45,9 +45,9 @@ def ip_macros(ipname, ip, prefix):
 
 
 def reg_macros(r, d, block=True):
-    """One register's offset, bits, fields and keys, and with block its count and reset value
-    (what may differ between the blocks of one name on different cores)."""
-    out = ["#define %s_OFFSET 0x%02xu" % (r, num(d["offset"]))]
+    """One register's offset (if it has one), bits, fields and keys, and with block its count and
+    reset value (what may differ between the blocks of one name on different cores)."""
+    out = ["#define %s_OFFSET 0x%02xu" % (r, num(d["offset"]))] if "offset" in d else []
     if "count" in d:
         if block:
             out.append("#define %s_COUNT %du" % (r, d["count"]))
@@ -132,6 +132,27 @@ def core_macros(db):
     for inst, regs in merged.items():
         for reg, d in regs.items():
             out += reg_macros("BJ_CORE_%s_%s" % (ident(inst), reg), d, block=False)
+    return out
+
+
+def arch_macros(db):
+    """BJ_ARCH_...: the core registers' bits and fields, exception numbers, EXC_RETURN values, the
+    reset LR and the lockup PC that any architecture names (the validator makes them agree)."""
+    regs, excs, returns, once = {}, {}, {}, {}
+    for arch in db.raw["architectures"].values():
+        for reg, d in arch["core_registers"].items():
+            m = regs.setdefault(reg, {"bits": {}, "fields": {}})
+            m["bits"].update(d.get("bits", {}))
+            m["fields"].update(d.get("fields", {}))
+        excs.update(arch["exceptions"])
+        returns.update(arch["exc_return"])
+        once.update(reset_lr=arch["reset_lr"], lockup_pc=arch["lockup_pc"])
+    out = ["/* The architectures' core registers and exception model (parts/stm32.json architectures). */"]
+    for reg, d in regs.items():
+        out += reg_macros("BJ_ARCH_%s" % ident(reg), d, block=False)
+    out += ["#define BJ_ARCH_EXC_%s %du" % (ident(name), n) for name, n in sorted(excs.items(), key=lambda x: x[1])]
+    out += ["#define BJ_ARCH_EXC_RETURN_%s %s" % (ident(name), hexu(num(v))) for name, v in returns.items()]
+    out += ["#define BJ_ARCH_%s %s" % (ident(name), hexu(num(v))) for name, v in once.items()]
     return out
 
 
@@ -445,6 +466,8 @@ def c_table(db):
     out += ip_tables(db)
     out.append("")
     out += core_macros(db)
+    out.append("")
+    out += arch_macros(db)
     out.append("")
     out.append(C_TYPES % {
         "profiles": "\n".join("\tBJ_PROFILE_%s," % ident(x) for x in sorted(PROFILES)),

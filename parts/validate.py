@@ -17,6 +17,7 @@ CORES = {"cortex-m0", "cortex-m0plus", "cortex-m3", "cortex-m4"}
 ARCHITECTURES = {"ARMv6-M", "ARMv7-M"}
 # The address-map regions the emulator needs from an architecture.
 ARCH_REGIONS = {"peripheral", "ppb"}
+ARCH_KEYS = {"source", "regions", "core_registers", "exceptions", "exc_return", "reset_lr", "lockup_pc"}
 # The blocks every core has (the emulator models each); others (SCnSCB on ARMv7-M) are optional.
 CORE_BLOCKS = {"SYST", "NVIC", "SCB", "DCB", "DWT", "FP"}
 # Option bits the emulator's boot logic understands (the keys of boot.option_bits); parts/gen.py
@@ -109,27 +110,33 @@ def check_ip(raw):
                 errs.append("%s: stride %r is not a whole number of words" % (rw, stride))
             elif "stride" in desc and count == 1:
                 errs.append("%s: stride without a count" % rw)
-            used = {}
-            for bit, pos in desc.get("bits", {}).items():
-                if not (isinstance(pos, int) and 0 <= pos < 32):
-                    errs.append("%s: bit %s position %r is not 0..31" % (rw, bit, pos))
-                elif pos in used:
-                    errs.append("%s: bits %s and %s share position %d" % (rw, used[pos], bit, pos))
-                else:
-                    used[pos] = bit
-            for fname, f in desc.get("fields", {}).items():
-                errs += _keys("%s field %s" % (rw, fname), f, {"lsb", "width"}, {"values"})
-                lsb, width = f.get("lsb", -1), f.get("width", 0)
-                if not (isinstance(lsb, int) and isinstance(width, int) and lsb >= 0 and width >= 1 and lsb + width <= 32):
-                    errs.append("%s: field %s has lsb %r width %r outside the register" % (rw, fname, lsb, width))
-                    continue
-                for vname, v in f.get("values", {}).items():
-                    if not (isinstance(v, int) and 0 <= v < (1 << width)):
-                        errs.append("%s: field %s value %s=%r does not fit %d bits" % (rw, fname, vname, v, width))
+            errs += _bits_and_fields(rw, desc)
             for kname, k in desc.get("keys", {}).items():
                 if not _hex(k):
                     errs.append("%s: key %s must be a lower-case hex string" % (rw, kname))
         errs += _overlaps(where, ip.get("registers", {}))
+    return errs
+
+
+def _bits_and_fields(rw, desc):
+    """Bits at distinct positions 0..31; fields inside 32 bits with values that fit them."""
+    errs, used = [], {}
+    for bit, pos in desc.get("bits", {}).items():
+        if not (isinstance(pos, int) and 0 <= pos < 32):
+            errs.append("%s: bit %s position %r is not 0..31" % (rw, bit, pos))
+        elif pos in used:
+            errs.append("%s: bits %s and %s share position %d" % (rw, used[pos], bit, pos))
+        else:
+            used[pos] = bit
+    for fname, f in desc.get("fields", {}).items():
+        errs += _keys("%s field %s" % (rw, fname), f, {"lsb", "width"}, {"values"})
+        lsb, width = f.get("lsb", -1), f.get("width", 0)
+        if not (isinstance(lsb, int) and isinstance(width, int) and lsb >= 0 and width >= 1 and lsb + width <= 32):
+            errs.append("%s: field %s has lsb %r width %r outside the register" % (rw, fname, lsb, width))
+            continue
+        for vname, v in f.get("values", {}).items():
+            if not (isinstance(v, int) and 0 <= v < (1 << width)):
+                errs.append("%s: field %s value %s=%r does not fit %d bits" % (rw, fname, vname, v, width))
     return errs
 
 
@@ -161,13 +168,53 @@ def check_architectures(raw):
         where = "architecture %s" % name
         if name not in ARCHITECTURES:
             errs.append("%s: not one of %s" % (where, sorted(ARCHITECTURES)))
-        errs += _keys(where, arch, {"source", "regions"})
+        errs += _keys(where, arch, ARCH_KEYS)
         errs += check_sources_cited(where, arch.get("source"), tags)
+        for reg, desc in arch.get("core_registers", {}).items():
+            rw = "%s core register %s" % (where, reg)
+            errs += _keys(rw, desc, set(), {"bits", "fields"})
+            errs += _bits_and_fields(rw, desc)
+        numbers = {}
+        for exc, n in arch.get("exceptions", {}).items():
+            if not (isinstance(n, int) and 1 <= n <= 16):
+                errs.append("%s: exception %s number %r is not 1..16" % (where, exc, n))
+            elif n in numbers:
+                errs.append("%s: exceptions %s and %s are both number %d" % (where, numbers[n], exc, n))
+            numbers[n] = exc
+        for key, v in list(arch.get("exc_return", {}).items()) + [("reset_lr", arch.get("reset_lr")),
+                                                                  ("lockup_pc", arch.get("lockup_pc"))]:
+            if not _hex(v):
+                errs.append("%s: %s must be a lower-case hex string" % (where, key))
         errs += _keys("%s regions" % where, arch.get("regions", {}), ARCH_REGIONS)
         for rname, r in arch.get("regions", {}).items():
             errs += _keys("%s region %s" % (where, rname), r, {"base", "size"})
             if not (_hex(r.get("base")) and _hex(r.get("size"))):
                 errs.append("%s region %s: base and size must be lower-case hex strings" % (where, rname))
+    errs += check_architecture_names_agree(raw)
+    return errs
+
+
+def check_architecture_names_agree(raw):
+    """A core register bit or field, an exception number, an EXC_RETURN value that two
+    architectures both name is the same in both (ARMv7-M extends ARMv6-M), so code serving every
+    core can use one definition of it."""
+    errs, seen = [], {}
+    for name, arch in raw.get("architectures", {}).items():
+        facts = {}
+        for reg, desc in arch.get("core_registers", {}).items():
+            for bit, pos in desc.get("bits", {}).items():
+                facts[(reg, bit)] = pos
+            for fname, f in desc.get("fields", {}).items():
+                facts[(reg, fname)] = (f.get("lsb"), f.get("width"))
+        for section in ("exceptions", "exc_return"):
+            for key, v in arch.get(section, {}).items():
+                facts[(section, key)] = v
+        for key in ("reset_lr", "lockup_pc"):
+            facts[(key,)] = arch.get(key)
+        for what, value in facts.items():
+            if what in seen and seen[what][0] != value:
+                errs.append("%s is %r in %s but %r in %s" % (".".join(what), seen[what][0], seen[what][1], value, name))
+            seen.setdefault(what, (value, name))
     return errs
 
 

@@ -279,3 +279,22 @@ def test_backup_domain_bits_must_exist(raw):
 
 def test_backup_domain_reset_is_one_of_its_bits(raw):
     expect(raw, lambda db: part(db, "stm32l011")["backup"]["domain"].update(reset="RMVF"), "backup domain reset 'RMVF'")
+
+
+def test_architecture_core_register_bits_are_distinct(raw):
+    expect(raw, lambda db: db["architectures"]["ARMv6-M"]["core_registers"]["CONTROL"]["bits"].update(SPSEL=0),
+           "bits nPRIV and SPSEL share position 0")
+
+
+def test_architecture_exception_numbers_are_distinct(raw):
+    expect(raw, lambda db: db["architectures"]["ARMv7-M"]["exceptions"].update(PENDSV=15),
+           "exceptions PENDSV and SYSTICK are both number 15")
+
+
+def test_architectures_agree_on_shared_names(raw):
+    expect(raw, lambda db: db["architectures"]["ARMv7-M"]["exc_return"].update(THREAD_PSP="0xffffffed"),
+           "exc_return.THREAD_PSP is '0xfffffffd' in ARMv6-M but '0xffffffed' in ARMv7-M")
+
+
+def test_architecture_lockup_pc_is_hex(raw):
+    expect(raw, lambda db: db["architectures"]["ARMv6-M"].update(lockup_pc=4294967294), "lockup_pc must be a lower-case hex")
