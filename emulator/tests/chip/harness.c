@@ -71,6 +71,16 @@ enum chip_state fw_run(struct chip *chip, uint64_t max)
 	return s;
 }
 
+uint32_t core_addr(const struct bj_part *part, const char *block, uint32_t offset)
+{
+	const struct bj_core_desc *core = &bj_cores[part->core];
+	for (unsigned i = 0; i < core->n_blocks; i++)
+		if (strcmp(core->blocks[i].name, block) == 0)
+			return core->blocks[i].base + offset;
+	fprintf(stderr, "harness: core %s has no block %s\n", core->name, block);
+	abort();
+}
+
 uint32_t mem_word(struct chip *chip, uint32_t addr)
 {
 	uint32_t v = 0xdeadbeefu;

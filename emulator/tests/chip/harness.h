@@ -25,6 +25,8 @@ enum chip_state fw_run(struct chip *chip, uint64_t max);
 uint32_t fw_word(struct chip *chip, uint32_t offset);
 uint32_t fw_value(struct chip *chip, unsigned i);
 uint32_t mem_word(struct chip *chip, uint32_t addr);
+/* The address of register offset in the part's core block `block` ("SCB", "DCB" ...). */
+uint32_t core_addr(const struct bj_part *part, const char *block, uint32_t offset);
 /* Write a system-memory image whose words are base + their index; returns its path. */
 const char *fw_rom_pattern(struct emutest_ctx *t, uint32_t base);
 

@@ -4,11 +4,12 @@
 #include "harness.h"
 #include "fw/scenarios.h"
 
-#define XPSR_T (1u << 24)
-#define CFSR 0xe000ed28u /* DDI0403 §B3.2.15 */
-#define HFSR 0xe000ed2cu
-#define BFAR 0xe000ed38u
-#define HFSR_FORCED (1u << 30)
+/* Addresses and bits from the part database (the core's blocks and registers). */
+#define XPSR_T BJ_ARCH_XPSR_T
+#define CFSR core_addr(t->part, "SCB", BJ_CORE_SCB_CFSR_OFFSET)
+#define HFSR core_addr(t->part, "SCB", BJ_CORE_SCB_HFSR_OFFSET)
+#define BFAR core_addr(t->part, "SCB", BJ_CORE_SCB_BFAR_OFFSET)
+#define DHCSR core_addr(t->part, "DCB", BJ_CORE_DCB_DHCSR_OFFSET)
 
 static bool v7m(const struct bj_part *part)
 {
@@ -37,7 +38,7 @@ static void expect_fault(struct emutest_ctx *t, enum fault_scenario s, const cha
 		CHECK(fw_word(chip, FW_OFF(fault_xpsr)) & XPSR_T, "%s: the stacked xPSR has T set", what);
 	if (v7m(t->part)) {
 		/* Not enabled in SHCSR: the configurable fault escalates (DDI0403 §B1.5.8). */
-		CHECK(mem_word(chip, HFSR) & HFSR_FORCED, "%s: HFSR.FORCED", what);
+		CHECK(mem_word(chip, HFSR) & BJ_CORE_SCB_HFSR_FORCED, "%s: HFSR.FORCED", what);
 		CHECK(mem_word(chip, CFSR) & cfsr_bit, "%s: CFSR bit 0x%x", what, cfsr_bit);
 		if (s == FAULT_BUS_READ)
 			CHECK_EQ(mem_word(chip, BFAR), UNMAPPED_ADDR, "bus error: BFAR");
@@ -47,11 +48,11 @@ static void expect_fault(struct emutest_ctx *t, enum fault_scenario s, const cha
 
 EMUTEST(hardfault_causes)
 {
-	expect_fault(t, FAULT_UDF, "undefined instruction", 1u << 16);
-	expect_fault(t, FAULT_BUS_READ, "bus error on a read", (1u << 9) | (1u << 15));
+	expect_fault(t, FAULT_UDF, "undefined instruction", BJ_CORE_SCB_CFSR_UNDEFINSTR);
+	expect_fault(t, FAULT_BUS_READ, "bus error on a read", BJ_CORE_SCB_CFSR_PRECISERR | BJ_CORE_SCB_CFSR_BFARVALID);
 	expect_fault(t, FAULT_BUS_WRITE, "bus error on a write", 1u << 9);
 	expect_fault(t, FAULT_ROM_WRITE, "write to system memory", 1u << 9);
-	expect_fault(t, FAULT_INVSTATE, "INVSTATE", 1u << 17);
+	expect_fault(t, FAULT_INVSTATE, "INVSTATE", BJ_CORE_SCB_CFSR_INVSTATE);
 	if (!v7m(t->part)) {
 		expect_fault(t, FAULT_UNALIGNED, "unaligned load", 0);
 		return;
@@ -77,12 +78,12 @@ EMUTEST(lockup)
 	CHECK_EQ(st, CHIP_LOCKUP, "a fault in HardFault: state");
 	CHECK_EQ(fw_word(chip, FW_OFF(faults)), 1, "HardFault ran once");
 	CHECK_EQ(chip_reg_read(chip, CHIP_PC), 0xfffffffeu, "PC in lockup");
-	CHECK(mem_word(chip, 0xe000edf0u) & (1u << 19), "DHCSR.S_LOCKUP");
+	CHECK(mem_word(chip, DHCSR) & BJ_CORE_DCB_DHCSR_S_LOCKUP, "DHCSR.S_LOCKUP");
 	uint64_t n = chip_instructions(chip);
 	chip_run(chip, 1000);
 	CHECK_EQ(chip_instructions(chip), n, "a locked-up core retires nothing");
 	chip_reset(chip, CHIP_RESET_SYSTEM, false);
 	CHECK_EQ(chip_state(chip), CHIP_RUNNING, "a reset leaves lockup");
-	CHECK(!(mem_word(chip, 0xe000edf0u) & (1u << 19)), "S_LOCKUP clear after reset");
+	CHECK(!(mem_word(chip, DHCSR) & BJ_CORE_DCB_DHCSR_S_LOCKUP), "S_LOCKUP clear after reset");
 	chip_destroy(chip);
 }

@@ -5,11 +5,11 @@
 #include "harness.h"
 
 /* Register bits of each controller, from the generated IP tables' macros. */
-#define L0_SR_EOP (1u << 1)
-#define L0_SR_WRPERR (1u << 8)
-#define L0_SR_SIZERR (1u << 10)
-#define L0_SR_NOTZEROERR (1u << 16)
-#define L0_PECR_LOCKS 7u
+#define L0_SR_EOP BJ_FLASH_L0_SR_EOP
+#define L0_SR_WRPERR BJ_FLASH_L0_SR_WRPERR
+#define L0_SR_SIZERR BJ_FLASH_L0_SR_SIZERR
+#define L0_SR_NOTZEROERR BJ_FLASH_L0_SR_NOTZEROERR
+#define L0_PECR_LOCKS (BJ_FLASH_L0_PECR_PELOCK | BJ_FLASH_L0_PECR_PRGLOCK | BJ_FLASH_L0_PECR_OPTLOCK)
 
 /* The IP of the part's FLASH controller. */
 static enum bj_ip_id flash_ip(const struct bj_part *p)
@@ -26,8 +26,8 @@ static void check_l0(struct emutest_ctx *t, struct chip *chip)
 	uint32_t target = p->flash.base + p->flash.size - p->page_size, erased = p->flash_erased;
 	CHECK(fw_value(chip, 0) & L0_SR_WRPERR, "a write while locked sets WRPERR");
 	CHECK_EQ(fw_value(chip, 1), erased, "a write while locked changes nothing");
-	CHECK_EQ(fw_value(chip, 2) & L0_PECR_LOCKS, 6, "PEKEY1/2 clear PELOCK only");
-	CHECK_EQ(fw_value(chip, 3) & L0_PECR_LOCKS, 4, "PRGKEY1/2 clear PRGLOCK");
+	CHECK_EQ(fw_value(chip, 2) & L0_PECR_LOCKS, L0_PECR_LOCKS & ~BJ_FLASH_L0_PECR_PELOCK, "PEKEY1/2 clear PELOCK only");
+	CHECK_EQ(fw_value(chip, 3) & L0_PECR_LOCKS, BJ_FLASH_L0_PECR_OPTLOCK, "PRGKEY1/2 clear PRGLOCK");
 	CHECK(fw_value(chip, 4) & L0_SR_EOP, "word programming ends with EOP");
 	CHECK_EQ(fw_value(chip, 5), 0x12345678u, "the word is programmed");
 	CHECK(fw_value(chip, 6) & L0_SR_NOTZEROERR, "programming a word that is not erased: NOTZEROERR");
