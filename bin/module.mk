@@ -8,7 +8,8 @@ DEMO_DEPS := $(BIN)/bootjump-emu $(BIN)/bootjump-usart \
 
 .PHONY: test-cli test-demo test-matrix bench-matrix
 
-demo: $(DEMO_DEPS)
+# `make demo` builds everything first, as the README promises, then runs the demo.
+demo: all $(DEMO_DEPS)
 	@bin/bootjump demo
 
 # Also a firmware without the probe's symbols (the tools' test firmware that only jumps to the ROM)
