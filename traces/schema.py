@@ -9,7 +9,9 @@ import os
 import re
 
 SCHEMA = "bootjump-trace/1"
-EXITS = ("user-flash", "bootloader-idle", "fault", "reset", "limit", "interrupted")
+EXITS = ("user-flash", "bootloader-idle", "fault", "reset", "limit", "interrupted", "error")
+# A step's `insn` when capstone cannot decode its bytes (the core raises UNDEFINED on most of these).
+UNDECODABLE = "(undecodable)"
 TARGET_KINDS = ("emu", "openocd", "remote", "openocd-tcl")
 START_FROM = ("rom-entry", "here")
 PREFLIGHT_STATUS = ("pass", "warn", "fail")

@@ -66,6 +66,16 @@ def test_round_trip(tmp_path):
         assert f.readline().startswith('{"type": "header", "schema": "bootjump-trace/1"')
 
 
+def test_undecodable_step_and_error_end(tmp_path):
+    """A step capstone could not decode, then a tracer that had to give up: both are trace records."""
+    path = str(tmp_path / "t.jsonl")
+    with Writer(path, HEADER) as w:
+        w.step(dict(step("0x1ffff6a6"), bytes="a1ffffff", insn=schema.UNDECODABLE))
+        w.end("error", "the target stopped answering after 1 step")
+    t = schema.load(path)
+    assert t.steps[0]["insn"] == "(undecodable)" and t.end["exit"] == "error" and t.truncation is None
+
+
 def test_reader_yields_header_steps_end_in_order(tmp_path):
     reader = schema.Reader(write_trace(str(tmp_path / "t.jsonl"), steps=2))
     assert [r["type"] for r in reader] == ["header", "step", "step", "end"]
