@@ -65,6 +65,14 @@ class _Subcommand(gdb.Command):
             pass
         except CommandError as e:
             raise gdb.GdbError(str(e)) from None
+        except gdb.error as e:
+            # GDB refused something on the way (e.g. the connection is gone): one line, like its own
+            # errors; uncaught, GDB would print it twice with "Python Exception".
+            raise gdb.GdbError("bootjump %s: %s" % (self.parser.name, e)) from None
+        except Exception as e:
+            # A bug reaches the user as one line naming it, not as a Python traceback.
+            raise gdb.GdbError("bootjump %s: internal error (%s: %s)"
+                               % (self.parser.name, type(e).__name__, e)) from None
 
 
 class _Prefix(gdb.Command):

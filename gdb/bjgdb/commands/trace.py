@@ -159,28 +159,34 @@ def trace(args):
         gdb.write("bootjump trace: %d steps, PC 0x%08x (%s)\n" % (steps, pc, part.region_of(pc)))
         gdb.flush()
 
+    interrupted = "interrupted by the user (Ctrl-C) after %d steps"
     failure = None
     try:
         stop = tracer.run(engine, rules, part, emit, fast=fast, progress=progress)
     except KeyboardInterrupt:
-        stop = stops.Stop("interrupted", "interrupted by the user (Ctrl-C) after %d steps" % rules.steps)
+        stop = stops.Stop("interrupted", interrupted % rules.steps)
     except gdb.error as e:
-        if str(e) != "Quit":
-            failure = "bootjump trace: %s" % e
-        stop = stops.Stop("interrupted", "interrupted by the user (Ctrl-C) after %d steps" % rules.steps)
+        if str(e) == "Quit":
+            stop = stops.Stop("interrupted", interrupted % rules.steps)
+        else:
+            failure = str(e)
     except (tracer.TraceError, RemoteError) as e:
-        failure = "bootjump trace stopped after %d steps: %s; %s holds the steps so far (no end record)" \
-            % (rules.steps, e, args.out)
-    finally:
-        target.resync()
+        failure = str(e)
+    except Exception as e:  # a bug: the trace still gets its end record, the user one line
+        failure = "internal error (%s: %s)" % (type(e).__name__, e)
     try:
         if failure is None:
             fault = stop.fault and dict(stop.fault, pc=header.hex32(stop.fault["pc"]))
             writer.end(stop.exit, stop.reason, pc=header.hex32(engine.regs["pc"]),
                        registers={n: header.hex32(v) for n, v in engine.regs.items()}, fault=fault)
+        else:
+            # Where the target is, is not known for sure after a failure: no pc or registers.
+            writer.end("error", "the tracer stopped after %d steps: %s" % (rules.steps, failure))
     finally:
         writer.close()
+        target.resync()
     if failure:
-        raise CommandError(failure)
+        raise CommandError("bootjump trace stopped after %d steps: %s; %s holds the steps so far and ends "
+                           "with exit \"error\"" % (rules.steps, failure, args.out))
     gdb.write("bootjump trace: %s after %d steps: %s\ntrace written to %s (%s path)\n"
               % (stop.exit, rules.steps, stop.reason, args.out, "fast" if fast else "plain"))

@@ -97,6 +97,8 @@ def _effective_address(insn, regs):
 def plan(insn, regs):
     """The accesses of insn, given the registers before its step. Raises Unsupported."""
     i = insn.id
+    if insn.undecodable:
+        return []   # the core raises UNDEFINED on it, before any access (the tracer checks it did)
     if "xpsr" in regs and cortexm.in_it_block_skipped(regs["xpsr"]):
         return []   # a conditional instruction of an IT block whose condition failed: no access
     if i in _LOADS or i in _STORES or i in _EXCLUSIVE_STORES:

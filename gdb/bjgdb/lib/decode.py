@@ -2,6 +2,8 @@
 import capstone
 from capstone import arm
 
+from traces.schema import UNDECODABLE
+
 # Capstone register ids -> the names GDB's ARM target descriptions use. Capstone prints r9..r12 as
 # sb/sl/fp/ip; register ids avoid that ambiguity.
 _REG_NAMES = {getattr(arm, "ARM_REG_R%d" % n): "r%d" % n for n in range(13)}
@@ -11,10 +13,6 @@ _REG_NAMES.update({arm.ARM_REG_SP: "sp", arm.ARM_REG_LR: "lr", arm.ARM_REG_PC: "
 REG_NUMBER = {name: n for n, name in enumerate(["r%d" % i for i in range(13)] + ["sp", "lr", "pc"])}
 
 
-class DecodeError(Exception):
-    """The bytes at the PC are not an instruction capstone knows."""
-
-
 def thumb_size(first_halfword):
     """2 or 4: a Thumb instruction is 32-bit when its first halfword starts 0b11101, 0b11110 or
     0b11111 ([v7M] A5.1)."""
@@ -22,12 +20,15 @@ def thumb_size(first_halfword):
 
 
 class Insn:
-    """One decoded instruction: address, bytes, capstone's text and its detail."""
+    """One decoded instruction: address, bytes, capstone's text and its detail. `cs` is None when
+    capstone cannot decode the bytes (`undecodable`): the text is then traces' UNDECODABLE and the
+    bytes are as many as the core fetches for it (thumb_size), since the core, not capstone, decides
+    what happens there (it raises UNDEFINED on almost all of them)."""
     __slots__ = ("address", "code", "text", "cs")
 
     def __init__(self, address, code, cs):
         self.address, self.code, self.cs = address, code, cs
-        self.text = ("%s %s" % (cs.mnemonic, cs.op_str)).strip()
+        self.text = UNDECODABLE if cs is None else ("%s %s" % (cs.mnemonic, cs.op_str)).strip()
 
     @property
     def size(self):
@@ -35,7 +36,11 @@ class Insn:
 
     @property
     def id(self):
-        return self.cs.id
+        return None if self.cs is None else self.cs.id
+
+    @property
+    def undecodable(self):
+        return self.cs is None
 
 
 def reg_name(reg_id):
@@ -52,15 +57,15 @@ class Decoder:
         self._cache = {}
 
     def decode(self, address, code):
-        """Decode the instruction at address from code (2 or 4 bytes, exactly its size)."""
+        """Decode the instruction at address from code (2 or 4 bytes, exactly its size as
+        thumb_size() gives it); an undecodable Insn when capstone cannot."""
         key = (address, bytes(code))
         hit = self._cache.get(key)
         if hit is not None:
             return hit
         found = list(self._cs.disasm(bytes(code), address, 1))
-        if not found or found[0].size != len(code):
-            raise DecodeError("capstone cannot decode %s at 0x%08x as a Thumb instruction"
-                              % (bytes(code).hex(), address))
-        insn = Insn(address, bytes(code), found[0])
+        # A size other than the one the first halfword implies is not what the core would execute.
+        decoded = found[0] if found and found[0].size == len(code) else None
+        insn = Insn(address, bytes(code), decoded)
         self._cache[key] = insn
         return insn

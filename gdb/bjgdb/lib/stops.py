@@ -24,8 +24,11 @@ IDLE_ITERATIONS = 16
 
 
 def writes_pc(insn):
-    """True when the instruction can put a value other than the next address into the PC."""
+    """True when the instruction can put a value other than the next address into the PC. An
+    undecodable one counts as not: what it does is unknown, and the core normally faults on it."""
     cs = insn.cs
+    if cs is None:
+        return False
     if any(g in cs.groups for g in (CS_GRP_JUMP, CS_GRP_CALL, CS_GRP_RET)):
         return True
     return any(op.type == arm.ARM_OP_REG and op.reg == arm.ARM_REG_PC and op.access & CS_AC_WRITE

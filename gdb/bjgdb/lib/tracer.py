@@ -105,6 +105,12 @@ class Engine:
         self.regs = post
         if self._abandoned(pc, pre, post):
             return Step(pc, insn, pre, post, [])
+        if insn is not None and insn.undecodable:
+            # The core ran it (no fault came back to it): its accesses cannot be computed without a
+            # decoding, and a step without them would be a false record.
+            raise TraceError("capstone cannot decode %s at 0x%08x, yet the core executed it without a fault "
+                             "(the PC went to 0x%08x): its memory accesses are unknown, so the trace stops "
+                             "before it" % (insn.code.hex(), pc, post["pc"]))
         for a in accesses.needs_memory(planned):
             if (a.addr, a.size) not in values:
                 values[(a.addr, a.size)] = self._memory_value(a.addr, a.size, post["pc"])

@@ -108,6 +108,22 @@ def test_bad_branches_end_in_fault(recipe):
         assert part.bootloader_id_address <= int(fault["pc"], 16) <= part.system_memory.end, fault
 
 
+@pytest.mark.parametrize("path", ["", "--plain"])
+def test_branch_onto_undecodable_bytes_ends_in_fault(path):
+    """On F04x wrong-address lands on the bootloader ID byte 0xa1 followed by 0xff: bytes capstone
+    cannot decode. They are a step of their own (32-bit, as their first halfword 0xffa1 says), and
+    the HardFault the core takes on them ends the trace."""
+    part = parts.lookup("stm32f042")
+    trace, out, err = run_trace(part.name, "wrong-address", "f042-wrong-address" + path.replace("-", "_"),
+                                "--from here " + path, extra_gdb=["hbreak bj_jump", "continue"])
+    assert trace.end is not None, err
+    last = trace.steps[-1]
+    assert (last["pc"], last["bytes"], last["insn"], last["mem"]) == \
+        ("0x%08x" % part.bootloader_id_address, "a1ffffff", schema.UNDECODABLE, []), last
+    assert trace.end["exit"] == "fault", trace.end
+    assert trace.end["fault"] == {"pc": last["pc"], "ipsr": 3, "lockup": False}
+
+
 def test_reset_flag_ends_in_reset():
     trace, out, err = run_trace("stm32l011", "reset-flag", "l011-reset-flag", "--from here",
                                 extra_gdb=["hbreak bj_system_reset", "continue"])

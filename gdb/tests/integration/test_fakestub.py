@@ -50,6 +50,23 @@ def test_plain_trace_on_a_probe_like_stub(tmp_path):
     assert steps[2]["regs"] == {"sp": "0x200007f8", "msp": "0x200007f8"}
 
 
+def test_a_step_it_cannot_record_ends_the_trace_with_error(tmp_path):
+    """0x4781 (BLX with its should-be-zero bits set) is refused by capstone, and this target runs it
+    without a fault: its accesses are unknown, so the trace ends `error` before it, with one line."""
+    raw = script()
+    raw["memory"]["0x08000000"] = "0868" "8147"
+    raw["states"] = raw["states"][:2] + [{"regs": {"lr": "0x08000005", "pc": "0x20000100"}}]
+    out_file = scratch("fakestub", "error.jsonl")
+    with FakeStub(raw, tmp_path) as stub:
+        out, err = gdb(["bootjump trace --from here --part stm32l031 --out %s" % out_file], port=stub.port)
+    lines = [l for l in err.splitlines() if "No executable" not in l and "determining executable" not in l]
+    assert len(lines) == 1 and "capstone cannot decode 8147 at 0x08000002, yet the core executed it" in lines[0], err
+    trace = schema.load(out_file)
+    assert [s["insn"] for s in trace.steps] == ["ldr r0, [r1]"]
+    assert trace.end["exit"] == "error" and trace.end["steps"] == 1
+    assert "stopped after 1 steps: capstone cannot decode 8147" in trace.end["reason"]
+
+
 @pytest.mark.parametrize("command,expected", [
     ("bootjump part --part stm32zzz", "unknown part 'stm32zzz'"),
     ("bootjump trace --max-steps 0 --part stm32l031", "--max-steps must be at least 1"),

@@ -64,3 +64,24 @@ def test_command_errors_become_gdb_errors(names):
     with pytest.raises(ValueError, match="declared twice"):
         registry.command(parser)(failing)
     del registry._commands["failing-example"]
+
+
+def test_bugs_and_gdb_errors_are_one_line(names):
+    """Whatever escapes a command (a bug, a gdb.error from GDB itself) reaches GDB as a GdbError, which
+    GDB prints as one line; anything else it prints with "Python Exception" and a second line."""
+    parser = registry.Parser("buggy-example", "Fail on purpose.")
+    raised = []
+
+    @registry.command(parser)
+    def buggy(args):
+        raise raised[0]
+    registry._Subcommand(parser, buggy)
+    try:
+        raised[:] = [KeyError("r13")]
+        with pytest.raises(gdb.GdbError, match=r"^bootjump buggy-example: internal error \(KeyError: 'r13'\)$"):
+            gdb.registered["bootjump buggy-example"].invoke("", False)
+        raised[:] = [gdb.error("Remote connection closed")]
+        with pytest.raises(gdb.GdbError, match="^bootjump buggy-example: Remote connection closed$"):
+            gdb.registered["bootjump buggy-example"].invoke("", False)
+    finally:
+        del registry._commands["buggy-example"]

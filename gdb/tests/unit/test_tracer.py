@@ -60,6 +60,7 @@ class ScriptedTarget:
         self.layout = remote.RegisterLayout([remote.Reg(n, k, 4 * k, 4) for k, n in enumerate(remote.TRACKED)])
         self.chunks = []
         self.svc_pcs = getattr(script, "svc_pcs", set())
+        self.undefined_pcs = getattr(script, "undefined_pcs", set())
         self.pending_entry = None   # bj-step retired an SVC; the next `s` only enters SVCall
 
     def _step(self):
@@ -96,8 +97,8 @@ class ScriptedTarget:
         self.chunks.append(count)
         lines, stopped = [], "count"
         for _ in range(count):
-            if self.regs["pc"] not in self.code:     # as bootjump-emu: halt before the fetch fault
-                stopped = "exception"
+            if self.regs["pc"] not in self.code or self.regs["pc"] in self.undefined_pcs:
+                stopped = "exception"               # as bootjump-emu: halt before the fault
                 break
             if self.regs["pc"] in self.svc_pcs:      # as bootjump-emu: the SVC retires, then it halts
                 pc, before = self.regs["pc"], dict(self.regs)
@@ -119,8 +120,10 @@ class ScriptedTarget:
 
 
 class Script(tuple):
-    """(code, effects), plus the addresses of SVC instructions."""
+    """(code, effects), plus the addresses of SVC instructions and of instructions that fault as
+    UNDEFINED."""
     svc_pcs = set()
+    undefined_pcs = set()
 
 
 def svc_script():
@@ -210,3 +213,52 @@ def test_fetch_fault_ends_in_fault_without_a_step(fast):
     assert [s["pc"] for s in steps] == ["0x1ff00100", "0x1ff00102"]
     assert stop.exit == "fault" and stop.fault == {"pc": 0x1ff01000, "ipsr": 3, "lockup": False}
     assert "while fetching the instruction at 0x1ff01000" in stop.reason
+
+
+ID_BYTE = 0x1ff00ff6
+
+
+def undecodable_script(executes=False):
+    """bx r2 onto bytes capstone cannot decode: the bootloader ID byte 0xa1 and 0xff padding (the
+    probe's wrong-address recipe on F04x). Its first halfword 0xffa1 makes it 32-bit; the core
+    raises UNDEFINED on it and enters HardFault. With `executes`, 0x4781 instead (BLX with its
+    should-be-zero bits set, which capstone refuses) and the core runs it as `blx r0`."""
+    code = program(["ldr r2, [pc, #0]", "bx r2", ".word 0x%08x" % (ID_BYTE | 1)], ROM)
+    frame_sp = 0x200007e0
+    if executes:
+        code[ID_BYTE] = bytes.fromhex("8147")
+        effects = {ID_BYTE: lambda r: ({"pc": 0x08000200, "lr": ID_BYTE + 3}, [])}
+        code[0x08000200] = bytes.fromhex("00bf")
+    else:
+        code[ID_BYTE] = bytes.fromhex("a1ffffff")
+        effects = {ID_BYTE: lambda r: ({"pc": 0x08000300, "xpsr": 0x01000003, "lr": 0xFFFFFFF9,
+                                        "sp": frame_sp, "msp": frame_sp}, [])}
+        code[frame_sp + 24] = ID_BYTE.to_bytes(4, "little")
+    effects.update({ROM: lambda r: ({"r2": ID_BYTE | 1, "pc": ROM + 2}, [("r", ROM + 4, 4, ID_BYTE | 1)]),
+                    ROM + 2: lambda r: ({"pc": ID_BYTE}, [])})
+    script = Script((code, effects))
+    script.undefined_pcs = set() if executes else {ID_BYTE}
+    return script
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_undecodable_bytes_are_a_step_and_the_fault_ends_the_trace(fast):
+    steps, stop, target = trace(undecodable_script(), fast=fast)
+    assert [(s["pc"], s["bytes"], s["insn"]) for s in steps] == [
+        ("0x1ff00100", "004a", "ldr r2, [pc, #0]"), ("0x1ff00102", "1047", "bx r2"),
+        ("0x1ff00ff6", "a1ffffff", "(undecodable)")]
+    assert steps[2]["mem"] == [] and steps[2]["regs"]["xpsr"] == "0x01000003"
+    assert stop.exit == "fault" and stop.fault == {"pc": ID_BYTE, "ipsr": 3, "lockup": False}
+    assert "at step 2 (0x1ff00ff6 (undecodable))" in stop.reason
+
+
+def test_undecodable_bytes_the_core_executes_stop_the_plain_path():
+    """Without a fault the accesses of what ran are unknown: the plain path says so and stops, and
+    the target is one step past the last recorded one."""
+    with pytest.raises(tracer.TraceError, match="capstone cannot decode 8147 at 0x1ff00ff6, yet the core "
+                       "executed it without a fault .the PC went to 0x08000200."):
+        trace(undecodable_script(executes=True), fast=False)
+    # bootjump-emu's bj-step reports what the chip did, so the fast path has the accesses to record.
+    steps, stop, _ = trace(undecodable_script(executes=True), fast=True)
+    assert (steps[2]["bytes"], steps[2]["insn"], steps[2]["mem"]) == ("8147", "(undecodable)", [])
+    assert stop.exit == "user-flash"
