@@ -76,18 +76,30 @@ class Analysis:
 
     def flash_word0(self):
         """(value, step) of user flash word 0: as the ROM read it, else the header's (step None)."""
-        base = self.part.flash.base
-        for r in self.reads:
-            if r.addr == base and r.size == 4 and r.pc in self.part.system_memory:
-                return r.value, r.step
+        found = self.rom_read(self.part.flash.base)
+        if found:
+            return found[0], found[1].step
         word = self.trace.header.get("flash_word0")
         return (num(word), None) if word is not None else (None, None)
 
-    def word_at(self, addr):
-        """A 32-bit word of user flash as the ROM read it (None when it did not)."""
-        for r in self.reads:
-            if r.addr == addr and r.size == 4 and r.pc in self.part.system_memory:
-                return r.value
+    def rom_read(self, addr, size=4):
+        """(value, Read) of the first load by ROM code that covers the `size` bytes at addr: their
+        value, and the whole access (which may be wider). None when the ROM never read them."""
+        return self.first_load(addr, size, lambda pc: pc in self.part.system_memory)
+
+    def first_load(self, addr, size=4, by=lambda pc: True):
+        """(value, Read) of the first load, by an instruction whose address satisfies `by`, that
+        covers the `size` bytes at addr; None when no step loaded them."""
+        for k, st in enumerate(self.trace.steps):
+            pc = num(st["pc"])
+            if not by(pc):
+                continue
+            for m in st["mem"]:
+                base = num(m["addr"])
+                if m["op"] == "r" and base <= addr and addr + size <= base + m["size"]:
+                    value = num(m["value"]) >> 8 * (addr - base) & ((1 << 8 * size) - 1)
+                    return value, Read(k, pc, base, m["size"], num(m["value"]),
+                                       classify(self.part, base)[0])
         return None
 
 

@@ -42,6 +42,8 @@ class Exit:
         self.fault = None         # the end record's fault object
         self.end_exit = None      # the end record's exit, or None when truncated
         self.disagrees = None     # text when the steps contradict the end record
+        self.landed = None        # a fault on arrival: where the jump into system memory landed
+        self.jump = None          # ... and the step that jumped there (None: the trace starts there)
 
 
 def find(flow, part, end):
@@ -50,6 +52,17 @@ def find(flow, part, end):
     rom = part.system_memory
     entry = next((k for k, st in enumerate(steps) if num(st["pc"]) in rom), None)
     end_exit = end["exit"] if end else None
+    last = len(steps) - 1
+    fault_pc = num(end["fault"]["pc"]) if end_exit == "fault" else None
+    if fault_pc is not None and fault_pc in rom and (entry is None or (entry == last and num(steps[entry]["pc"]) == fault_pc)):
+        # The stacked PC is in system memory and no ROM instruction retired: the jump landed there
+        # and its first instruction faulted (a step recorded there is that fault being taken).
+        ex = Exit("fault")
+        ex.fault, ex.landed, ex.entry, ex.end_exit = end["fault"], fault_pc, entry, end_exit
+        jump = last if entry is None else entry - 1
+        ex.jump = jump if jump >= 0 else None
+        ex.step = last if steps else None
+        return ex
     if entry is None:
         ex = Exit("not-in-rom")
         ex.step = len(steps) - 1 if steps else None
@@ -58,7 +71,6 @@ def find(flow, part, end):
     left = next((k for k in range(entry, len(steps))
                  if num(steps[k]["pc"]) in rom and flow.next_pc[k] is not None
                  and part.region_of(flow.next_pc[k]) in USER_FLASH), None)
-    last = len(steps) - 1
     if end_exit in ("fault", "reset") and left in (None, last):
         # The last step may have branched to where the fault was taken (an even address, say).
         ex = _branch(flow, entry, last) if flow.insns[last] and flow.insns[last].is_branch else Exit(None)

@@ -76,29 +76,79 @@ def _empty_check(a):
 
 
 def _empty_check_f04x(a):
+    # AN2606 STM32F04xxx: the jump stays if any of three conditions holds. Each is judged from what
+    # the ROM read (word 0 also from the header), so a condition the ROM did not read stays open,
+    # and the verdict is decided only when one holds or all three are known not to.
+    why, undecided = [], False
+    for condition in (_f04x_word0, _f04x_boot_sel, _f04x_boot0_pin):
+        holds, spans = condition(a)
+        why += (["; "] if why else []) + spans
+        if holds:
+            return "stayed", why + [", so the bootloader runs"]
+        undecided = undecided or holds is None
+    if undecided:
+        return None, why
+    return "returned", why + ["; none of the three conditions for staying holds, so the jump goes "
+                              "back to user flash"]
+
+
+def _f04x_word0(a):
     word, step = a.flash_word0()
     if word is None:
-        return None, ["the trace does not show user flash word 0, which the empty check tests"]
-    why = _word0_spans(a, word, step)
-    if word == _erased(a.part):
-        return "stayed", why + [": erased, so the bootloader runs"]
-    return None, why + [": not erased, so the ROM stays only if BOOT_SEL = 0 or the BOOT0 pin is "
-                        "high, which this trace does not record"]
+        return None, ["the trace does not show user flash word 0 (", Code(h(a.part.flash.base)),
+                      "), the first condition"]
+    erased = word == _erased(a.part)
+    return erased, _word0_spans(a, word, step) + [": %s" % ("erased" if erased else "not erased")]
+
+
+def _f04x_boot_sel(a):
+    boot = a.part.raw["boot"]
+    register = boot["option_register"]
+    bit = a.part.bit("%s.%s" % (register, boot["option_bits"]["BOOT_SEL"]))
+    found = _rom_bit(a, a.part.reg_addr(register), bit)
+    if found is None:
+        return None, ["the ROM did not read %s (" % register, Code(h(a.part.reg_addr(register))),
+                      "), whose BOOT_SEL bit is the second condition"]
+    value, read = found
+    return value == 0, ["the ROM read "] + _load_spans(a, read) + [": BOOT_SEL = %d" % value]
+
+
+def _f04x_boot0_pin(a):
+    pin = a.part.raw["boot"]["boot0_gpio"]             # "PB8": port B, pin 8 (parts/validate.py)
+    register = "GPIO%s.IDR" % pin[1]
+    found = _rom_bit(a, a.part.reg_addr(register), 1 << int(pin[2:]))
+    if found is None:
+        return None, ["the ROM did not read %s (" % register, Code(h(a.part.reg_addr(register))),
+                      "), where the BOOT0 pin %s is the third condition" % pin]
+    value, read = found
+    return value == 1, ["the ROM read "] + _load_spans(a, read) + [": the BOOT0 pin %s is %s" % (
+        pin, "high" if value else "low")]
+
+
+def _rom_bit(a, register, mask):
+    """(bit, Read) of the bit `mask` of a 32-bit register as the ROM first read it, or None."""
+    position = mask.bit_length() - 1
+    found = a.rom_read(register + position // 8, 1)
+    if found is None:
+        return None
+    return found[0] >> position % 8 & 1, found[1]
 
 
 def _dual_bank(a):
     sram = a.part.sram
     why = []
     for bank in reversed(a.part.banks):          # bank 2 is tested first
-        word = a.word_at(bank.base)
+        found = a.rom_read(bank.base)
+        word, step = (found[0], found[1].step) if found else (None, None)
         if word is None and bank.base == a.part.flash.base:
-            word = a.flash_word0()[0]
+            word, step = a.flash_word0()
         if word is None:
-            return None, ["the trace does not show the initial stack pointer of %s (" % bank.name,
-                          Code(h(bank.base)), "), which the dual-bank check tests"]
+            return None, why + ["the ROM did not read the initial stack pointer of %s (" % bank.name,
+                                Code(h(bank.base)), "), which the dual-bank check tests"]
         valid = sram.base <= word <= sram.end
-        why += ["%s's initial SP " % bank.name, Code(h(word)), " is %s; " % (
-            "in SRAM (valid code)" if valid else "not in SRAM")]
+        seen = "as the ROM read it at step %d" % step if step is not None else "as the trace header records it"
+        why += ["%s's initial SP (" % bank.name, Code(h(bank.base)), ") is ", Code(h(word)), ", %s: %s; " % (
+            seen, "in SRAM (valid code)" if valid else "not in SRAM")]
         if valid:
             return "returned", why + ["so the ROM starts %s" % bank.name]
     return "stayed", why + ["so neither bank holds valid code and the bootloader runs"]
@@ -136,16 +186,19 @@ def verdict(a):
     agrees = None
     if expected and outcome in ("returned", "stayed"):
         agrees = outcome == expected
-    documented = _documented(part, expected, why, outcome, agrees)
-    headline = "%s %s" % (part.designator, OUTCOME_WORDS[outcome])
-    headline += {True: ", as documented (%s)." % part.profile,
-                 False: ": this CONTRADICTS the documented %s profile." % part.profile,
-                 None: "."}[agrees]
+    documented = _documented(part, expected, why, outcome, agrees, a.exit.landed is not None)
+    if a.exit.landed is not None:
+        headline = "%s: %s." % (part.designator, plain(_arrival_headline(a)))
+    else:
+        headline = "%s %s" % (part.designator, OUTCOME_WORDS[outcome])
+        headline += {True: ", as documented (%s)." % part.profile,
+                     False: ": this CONTRADICTS the documented %s profile." % part.profile,
+                     None: "."}[agrees]
     return Verdict(outcome, expected, agrees, headline, how(a), documented, _jump_caveat(part),
                    _notes(a))
 
 
-def _documented(part, expected, why, outcome, agrees):
+def _documented(part, expected, why, outcome, agrees, never_ran):
     act = part.raw["activation"]
     src = part.raw["sources"].get("activation", "parts/stm32.json")
     spans = ["Documented: %s uses activation pattern %s, profile " % (part.designator, act["pattern"]),
@@ -154,11 +207,14 @@ def _documented(part, expected, why, outcome, agrees):
     if expected:
         spans.append("; expected: %s. " % OUTCOME_WORDS[expected])
     else:
-        spans.append(". The documentation does not decide this case. ")
+        spans.append(". Without that the trace cannot be checked against the documentation. ")
     if agrees is True:
         spans.append("The trace agrees.")
     elif agrees is False:
         spans.append(Strong("The trace contradicts the documentation: the ROM %s." % OUTCOME_WORDS[outcome]))
+    elif never_ran:
+        spans.append("The jump itself faulted before the ROM ran, so the trace neither confirms nor "
+                     "contradicts it.")
     elif outcome in ("fault", "reset", "unknown", "not-in-rom"):
         spans.append("The trace %s, so it neither confirms nor contradicts it." % OUTCOME_WORDS[outcome])
     return spans
@@ -184,6 +240,8 @@ def _notes(a):
 
 def how(a):
     ex = a.exit
+    if ex.landed is not None:
+        return _arrival_spans(a)
     spans = _spaced(_entry_spans(a))
     if ex.kind == "branch":
         spans += _spaced(_decision_spans(a))
@@ -325,6 +383,90 @@ def _fault_spans(a):
     if f.get("lockup"):
         spans.append(" and locked up")
     return spans + [". Tracer: %s." % a.trace.end["reason"].rstrip(".")]
+
+
+# ---- a jump that faulted where it landed in system memory ----------------------------------------
+
+def _arrival_headline(a):
+    ex = a.exit
+    jump = "%s at step %d" % (_insn_text(a, ex.jump), ex.jump) if ex.jump is not None else "the trace"
+    return ["the jump itself faulted, so the ROM never ran: %s landed at %s, inside system memory"
+            % (jump, h(ex.landed)), _entry_point(a)[0], ", and the core took %s there: " % _exception(ex),
+            _cause(a)[0]]
+
+
+def _arrival_spans(a):
+    ex = a.exit
+    sm = a.part.system_memory
+    spans = (_step_insn(a, ex.jump) + [" jumped to "] if ex.jump is not None else ["The trace starts at "])
+    spans += [Code(h(ex.landed)), ", inside system memory (", Code(h(sm.base)), "-", Code(h(sm.end - 1)), ")"]
+    spans += _entry_point(a)[1]
+    spans += [". The core took %s (exception %d) there before the ROM executed anything" % (
+        _exception(ex), ex.fault["ipsr"])]
+    if ex.fault["lockup"]:
+        spans.append(" and locked up")
+    spans += [": "] + _cause(a)[1]
+    return spans + [". Tracer: %s." % a.trace.end["reason"].rstrip(".")]
+
+
+def _exception(ex):
+    return exception_name(ex.fault["ipsr"]) if ex.fault["ipsr"] else "a fault"
+
+
+def _insn_text(a, k):
+    insn = a.flow.insns[k]
+    return insn.text if insn else a.trace.steps[k]["insn"]
+
+
+def _entry_point(a):
+    """(headline clause, spans): whether the jump landed at the ROM's entry point, as far as the
+    trace (a read of the reset vector) or the database (the bootloader ID byte's address) shows."""
+    ex = a.exit
+    vector_addr = a.part.system_memory.base + 4
+    vector = a.first_load(vector_addr)
+    if vector is not None:
+        value, read = vector
+        at = "at" if ex.landed == value & ~1 else "but not at"
+        return (" %s the ROM's entry point (reset vector %s)" % (at, h(value)),
+                [", %s the ROM's entry point: the reset vector at " % at, Code(h(vector_addr)),
+                 " holds ", Code(h(value)), " (read at step %d)" % read.step])
+    if ex.landed == a.part.bootloader_id_address:
+        return (" but not at the ROM's entry point (it is the bootloader ID byte's address)",
+                [", but not at the ROM's entry point (the reset vector at ", Code(h(vector_addr)),
+                 "): it is where AN2606 puts the bootloader ID byte (", Code(h(a.part.bootloader_id, 2)), ")"])
+    return ("", ["; the trace does not show the ROM's reset vector (the word at ", Code(h(vector_addr)),
+                 "), so whether that is the ROM's entry point is not recorded"])
+
+
+def _cause(a):
+    """(headline clause, spans): why the first instruction at the landing address faulted."""
+    ex = a.exit
+    regs = a.flow.regs_before(ex.jump + 1) if ex.jump is not None else a.flow.initial
+    xpsr = regs.get("xpsr")
+    if xpsr is not None and not xpsr & _xpsr_t(a.part):
+        # ARMv6-M/ARMv7-M: executing with EPSR.T = 0 faults (INVSTATE); BX/BLX/POP/LDR to the PC
+        # take T from bit 0 of the target.
+        return ("INVSTATE (the jump cleared the Thumb bit)",
+                ["the jump left the Thumb bit clear (xPSR = ", Code(h(xpsr)), " after it: T is 0, "
+                 "because bit 0 of the branch target was 0), and the core faults on any instruction "
+                 "it executes outside Thumb state (INVSTATE)"])
+    if ex.entry is not None and a.flow.insns[ex.entry] is None:
+        code = a.trace.steps[ex.entry]["bytes"]
+        return ("undefined instruction (%s)" % code,
+                ["its bytes ", Code(code), " are no Thumb instruction (capstone cannot decode them): "
+                 "an undefined instruction"])
+    if ex.landed == a.part.bootloader_id_address:
+        return ("the ID byte is data, not an instruction",
+                ["the core tried to execute the bootloader ID byte, which is data, not an instruction "
+                 "(the trace does not record the bytes it fetched)"])
+    return ("the trace does not show why", ["the trace does not show why"])
+
+
+def _xpsr_t(part):
+    """The T (Thumb state) bit of xPSR in the part's architecture (parts/stm32.json)."""
+    db = parts.load().raw
+    arch = db["architectures"][db["cores"][part.core]["architecture"]]
+    return 1 << arch["core_registers"]["XPSR"]["bits"]["T"]
 
 
 def _reset_spans(a):

@@ -82,8 +82,12 @@ def _roles(a):
     def add(step, text):
         if step is not None:
             roles.setdefault(step, []).append(text)
-    if a.exit.entry:
-        add(a.exit.entry - 1, "enters the ROM")
+    ex = a.exit
+    if ex.landed is not None:
+        add(ex.jump, "jumps to %s" % h(ex.landed))
+        add(ex.entry, "faults before it executes")
+    elif ex.entry:
+        add(ex.entry - 1, "enters the ROM")
     d = a.decision
     if d:
         for ld, _ in d.inputs:
@@ -91,7 +95,6 @@ def _roles(a):
         if d.setter is not None and d.setter != d.step:
             add(d.setter, "sets the flags")
         add(d.step, "DECISION (%s)" % d.outcome)
-    ex = a.exit
     if ex.stack:
         for ld in ex.stack.slice.data_inputs:
             add(ld.step, "loads the new %s" % ex.stack.register.upper())

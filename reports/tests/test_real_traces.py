@@ -11,6 +11,7 @@ import os
 
 import pytest
 
+import parts
 import reports
 from reports import divergence
 from reports.text import plain
@@ -29,8 +30,10 @@ def _built():
 @pytest.fixture(scope="module")
 def real(tmp_path_factory):
     out = str(tmp_path_factory.mktemp("real-traces"))
-    return {"programmed": real_traces.record(PART, out, erase_word0=False),
-            "erased": real_traces.record(PART, out, erase_word0=True)}
+    erased = parts.num(parts.lookup(PART).raw["flash"]["erased"])
+    return {"programmed": real_traces.record(PART, out, "word0-programmed"),
+            "erased": real_traces.record(PART, out, "word0-erased",
+                                         words=[(parts.lookup(PART).flash.base, [erased])])}
 
 
 def test_l011_real_trace_returns_by_branch(real):
