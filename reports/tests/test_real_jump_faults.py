@@ -1,12 +1,11 @@
 """A jump into system memory that faults on its first instruction: the probe's deliberate mistakes
 (`wrong-address`: a branch to the bootloader ID byte; `no-thumb`: the reset vector with bit 0
-clear), traced for REAL as a user runs them (`bin/bootjump trace --part stm32l011 --recipe R`).
+clear), traced for REAL as a user runs them (`bin/bootjump trace --part P --recipe R`).
 
 The jump reached the ROM's address space, so the verdict says where it landed, whether that is the
 ROM's entry point, at which instruction and why it faulted, never "never reached the ROM". The
-tracer may record the faulting instruction as a step (its bytes) or only the end record's stacked
-PC; both shapes are checked, the second by adding to a real trace the step a tracer records for
-bytes capstone cannot decode.
+tracer records the faulting instruction as a step (its bytes) or leaves only the end record's
+stacked PC; both shapes are checked on real traces.
 """
 import json
 
@@ -15,30 +14,40 @@ import pytest
 import parts
 import reports
 from reports.text import plain
+from traces.schema import UNDECODABLE
 
 from . import real_traces
 
-PART = "stm32l011"
+PART = "stm32l011"         # no-thumb
+# The two shapes a tracer records (traces/README.md): the L011's ID byte starts a 32-bit
+# instruction whose second half lies past system memory, so the fetch faults and no step is
+# written; the F04x's ID byte and the byte after it are fetched, capstone cannot decode them, and
+# the step during which the core takes the fault is written as `(undecodable)`.
+SHAPES = {"stm32l011": "no step", "stm32f042": "undecodable step"}
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _built():
-    missing = real_traces.missing(PART, probe=True)
+    missing = [m for p in SHAPES for m in real_traces.missing(p, probe=True)]
     assert not missing, "real traces need %s: make test-reports builds them" % ", ".join(missing)
 
 
 @pytest.fixture(scope="module")
-def probe(tmp_path_factory):
-    out = str(tmp_path_factory.mktemp("real-jump-faults"))
-    return {r: real_traces.probe_trace(PART, r, out) for r in ("wrong-address", "no-thumb")}
+def no_thumb(tmp_path_factory):
+    return real_traces.probe_trace(PART, "no-thumb", str(tmp_path_factory.mktemp("real-no-thumb")))
 
 
-def _edited(src, dst, first=(), last=()):
-    """The trace at src with steps added before its first step and before its end record, each
-    step numbered again; written to dst."""
+@pytest.fixture(scope="module")
+def wrong_address(tmp_path_factory):
+    out = str(tmp_path_factory.mktemp("real-wrong-address"))
+    return {p: real_traces.probe_trace(p, "wrong-address", out) for p in SHAPES}
+
+
+def _with_first_step(src, dst, step):
+    """The trace at src with `step` added before its first step, every step numbered again; written
+    to dst."""
     lines = [json.loads(l) for l in open(src).read().splitlines()]
-    header, steps, end = lines[0], lines[1:-1], lines[-1]
-    steps = list(first) + steps + list(last)
+    header, steps, end = lines[0], [step] + lines[1:-1], lines[-1]
     for i, st in enumerate(steps):
         st.update(type="step", i=i)
     end["steps"] = len(steps)
@@ -52,8 +61,9 @@ def _jump_step(a):
     return max(k for k, st in enumerate(a.trace.steps) if int(st["pc"], 16) not in rom)
 
 
-def test_wrong_address_reached_system_memory_and_faulted(probe):
-    a = reports.analyse(probe["wrong-address"])
+@pytest.mark.parametrize("part_name", sorted(SHAPES))
+def test_wrong_address_reached_system_memory_and_faulted(wrong_address, part_name):
+    a = reports.analyse(wrong_address[part_name])
     v, part = a.verdict, a.part
     landed = int(a.trace.end["fault"]["pc"], 16)
     assert landed == part.bootloader_id_address and landed in part.system_memory
@@ -66,36 +76,27 @@ def test_wrong_address_reached_system_memory_and_faulted(probe):
     how = plain(v.how)
     assert "it is where AN2606 puts the bootloader ID byte (`0x%02x`)" % part.bootloader_id in how
     assert "Tracer: " + a.trace.end["reason"].rstrip(".") in how
-    if a.exit.entry is None:      # the tracer recorded no step at the ID byte: no bytes to decode
+    assert "The jump itself faulted before the ROM ran" in plain(v.documented)
+    if SHAPES[part_name] == "no step":
+        assert a.exit.entry is None and a.exit.jump == len(a.trace.steps) - 1
         assert v.headline.endswith("the ID byte is data, not an instruction.")
     else:
-        assert "undefined instruction (%s)" % a.trace.steps[a.exit.entry]["bytes"] in v.headline
-    assert "The jump itself faulted before the ROM ran" in plain(v.documented)
+        step = a.trace.steps[-1]
+        assert step["insn"] == UNDECODABLE and a.exit.entry == len(a.trace.steps) - 1 == a.exit.jump + 1
+        assert v.headline.endswith("undefined instruction (%s)." % step["bytes"])
+        assert "its bytes `%s` are no Thumb instruction (capstone cannot decode them)" % step["bytes"] in how
 
 
-def test_undecodable_step_at_the_landing_address(probe, tmp_path):
-    """The other shape: a step at the ID byte whose bytes capstone cannot decode, then the fault."""
-    src = probe["wrong-address"]
-    end = json.loads(open(src).read().splitlines()[-1])
-    landed = end["fault"]["pc"]
-    step = {"pc": landed, "region": "system_memory", "bytes": "c3ffffff", "insn": "(undecodable)",
-            "regs": {}, "mem": []}
-    a = reports.analyse(_edited(src, tmp_path / "undecodable.jsonl", last=[step]))
-    v = a.verdict
-    assert a.exit.kind == "fault" and a.exit.entry == len(a.trace.steps) - 1
-    assert a.exit.jump == a.exit.entry - 1 and a.exit.landed == int(landed, 16)
-    assert v.headline.endswith("and the core took HardFault there: undefined instruction (c3ffffff).")
-    assert "its bytes `c3ffffff` are no Thumb instruction (capstone cannot decode them)" in plain(v.how)
-
-
-def test_no_thumb_faults_on_invstate(probe):
-    a = reports.analyse(probe["no-thumb"])
+def test_no_thumb_faults_on_invstate(no_thumb):
+    a = reports.analyse(no_thumb)
     v, part = a.verdict, a.part
     landed = int(a.trace.end["fault"]["pc"], 16)
     assert landed in part.system_memory and a.exit.landed == landed
     jump = _jump_step(a)
     xpsr = int(a.trace.steps[jump]["regs"]["xpsr"], 16)
-    assert not xpsr & 1 << 24           # the core records T = 0 after the branch
+    db = parts.load().raw
+    t_bit = db["architectures"][db["cores"][part.core]["architecture"]]["core_registers"]["XPSR"]["bits"]["T"]
+    assert not xpsr >> t_bit & 1        # the core records T = 0 after the branch
     assert v.outcome == "fault" and v.agrees is None
     assert ("the jump itself faulted, so the ROM never ran: bx r1 at step %d landed at 0x%08x, inside "
             "system memory, and the core took HardFault there: INVSTATE (the jump cleared the Thumb bit)."
@@ -106,15 +107,15 @@ def test_no_thumb_faults_on_invstate(probe):
 
 
 @pytest.mark.parametrize("offset, words", [(0, "at the ROM's entry point"), (2, "but not at the ROM's entry point")])
-def test_entry_point_from_a_read_of_the_reset_vector(probe, tmp_path, offset, words):
+def test_entry_point_from_a_read_of_the_reset_vector(no_thumb, tmp_path, offset, words):
     """With the load of the ROM's reset vector in the trace, the verdict compares the landing
     address with it (the Thumb bit aside)."""
-    src = probe["no-thumb"]
+    src = no_thumb
     landed = int(json.loads(open(src).read().splitlines()[-1])["fault"]["pc"], 16)
     vector = parts.lookup(PART).system_memory.base + 4
     value = (landed + offset) | 1
     read = {"pc": "0x20000400", "region": "sram", "bytes": "4168", "insn": "ldr r1, [r0, #4]",
             "regs": {}, "mem": [{"op": "r", "addr": "0x%08x" % vector, "size": 4, "value": "0x%08x" % value}]}
-    v = reports.analyse(_edited(src, tmp_path / "vector.jsonl", first=[read])).verdict
+    v = reports.analyse(_with_first_step(src, tmp_path / "vector.jsonl", read)).verdict
     assert "inside system memory %s (reset vector 0x%08x)" % (words, value) in v.headline
     assert "the reset vector at `0x%08x` holds `0x%08x` (read at step 0)" % (vector, value) in plain(v.how)
