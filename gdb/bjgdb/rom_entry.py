@@ -3,18 +3,23 @@
 A hardware breakpoint (the ROM is read-only) goes on the ROM's reset vector, read from system
 memory, so this works on any firmware: no probe, no symbols. DEMCR's HardFault vector catch is set
 for the run, so a jump that faults before it gets there (a bad address) stops the core whatever
-vector table is in force. The continue has a timeout: a timer thread sends this process SIGINT,
-which GDB turns into an interrupt of the target exactly as if the user pressed Ctrl-C.
+vector table is in force. The continue has a timeout (lib/deadline.py): when it is up, GDB's main
+thread interrupts the target like Ctrl-C and repeats that until the target stops. It first disables
+the user's breakpoints for the rest of the run (they are enabled again afterwards): one whose
+condition GDB evaluates at every hit makes GDB stop and resume the target all the time, and then
+every interrupt is lost.
 """
-import os
-import signal
-import threading
-
 import gdb
 
 from .lib import cortexm
+from .lib.deadline import Deadline
 from .lib.remote import RemoteError
 from .registry import CommandError
+
+# After the timeout: an interrupt every INTERRUPT_INTERVAL s (a stub answers one within milliseconds),
+# INTERRUPTS of them at most.
+INTERRUPT_INTERVAL = 0.5
+INTERRUPTS = 20
 
 
 def _set_vector_catch(target, on, previous):
@@ -34,6 +39,43 @@ def _set_vector_catch(target, on, previous):
     return previous
 
 
+class _Interrupt:
+    """What the deadline fires, in GDB's main thread (gdb.post_event: GDB's API is not for other
+    threads), while the continue waits for the target."""
+
+    def __init__(self):
+        self.over = False       # the continue has returned: nothing left to interrupt
+        self.paused = None      # the user's breakpoints this disabled
+
+    def __call__(self):
+        thread = gdb.selected_thread()
+        if self.over or thread is None or not thread.is_running():
+            return
+        if self.paused is None:
+            self.paused = [b for b in gdb.breakpoints() if b.is_valid() and b.enabled]
+            for b in self.paused:
+                b.enabled = False
+        try:
+            gdb.execute("interrupt", to_string=True)
+        except gdb.error:
+            pass    # the target went away: the continue reports that itself
+
+    def restore(self):
+        self.over = True
+        for b in self.paused or ():
+            if b.is_valid():
+                b.enabled = True
+
+
+def _give_up(timeout):
+    def say():
+        gdb.write("bootjump trace: the target has not stopped for %d interrupts in %g s after the %g s "
+                  "timeout; press Ctrl-C, or check the debug link\n"
+                  % (INTERRUPTS, INTERRUPTS * INTERRUPT_INTERVAL, timeout))
+        gdb.flush()
+    gdb.post_event(say)
+
+
 def run_to_rom_entry(target, part, timeout):
     sysmem = part.system_memory
     entry = int.from_bytes(target.read_or_fail(sysmem.base + 4, 4, "the ROM's reset vector"), "little") & ~1
@@ -44,23 +86,20 @@ def run_to_rom_entry(target, part, timeout):
         return
     point = gdb.Breakpoint("*0x%x" % entry, type=gdb.BP_HARDWARE_BREAKPOINT, internal=True)
     demcr = _set_vector_catch(target, True, None)
-    expired = threading.Event()
-
-    def interrupt():
-        expired.set()
-        os.kill(os.getpid(), signal.SIGINT)
-
-    timer = threading.Timer(timeout, interrupt)
+    interrupt = _Interrupt()
+    deadline = Deadline(timeout, lambda: gdb.post_event(interrupt), INTERRUPT_INTERVAL, INTERRUPTS,
+                        lambda: _give_up(timeout))
     problem = None
     try:
-        timer.start()
+        deadline.start()
         gdb.execute("continue", to_string=True)
     except gdb.error as e:
         problem = str(e)
     except KeyboardInterrupt:
         problem = "interrupted"
     finally:
-        timer.cancel()
+        deadline.done()
+        interrupt.restore()
         point.delete()
         _set_vector_catch(target, False, demcr)
     regs = target.registers()
@@ -74,7 +113,7 @@ def run_to_rom_entry(target, part, timeout):
                            "jump itself (break at it, then `bootjump trace --from here`)"
                            % (entry, "" if stacked is None else
                               " (stacked PC 0x%08x)" % int.from_bytes(stacked, "little")))
-    if expired.is_set():
+    if deadline.expired:
         raise CommandError("the ROM entry 0x%08x was not reached within %g s; the target was stopped at %s. "
                            "The jump may fault, reset or never happen: break at it and trace with --from here"
                            % (entry, timeout, where))

@@ -64,6 +64,19 @@ def test_rom_entry_never_reached():
     assert "Traceback" not in err
 
 
+def test_rom_entry_timeout_with_a_busy_conditional_breakpoint():
+    """A conditional breakpoint in the probe's idle loop (hit all the time, never true) makes GDB
+    stop and resume the target at every hit, which swallows a one-shot interrupt: the timeout must
+    still end the wait, and the user's breakpoint be as it was."""
+    part = "stm32l031"
+    with running(part, probe(part)) as e:
+        out, err = gdb(["hbreak bj_uart_getc if $r0 == 12345",
+                        "bootjump trace --timeout 2 --out %s" % trace_file("busy"), "info breakpoints"],
+                       port=e.gdb_port, elf=probe(part), timeout=45)
+    assert "not reached within 2 s" in err and "Traceback" not in err, err
+    assert re.search(r"hw breakpoint +keep +y .*bj_uart_getc.*\n\s+stop only if \$r0 == 12345", out), out
+
+
 def test_fault_before_the_rom_entry():
     """wrong-address branches past the ROM's entry, onto the bootloader ID byte: the HardFault
     breakpoint catches the fault before the entry is ever reached."""
