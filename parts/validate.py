@@ -25,6 +25,15 @@ CORE_BLOCKS = {"SYST", "NVIC", "SCB", "DCB", "DWT", "FP"}
 OPTION_BITS = ("nBOOT1", "nBOOT0", "nBOOT_SEL", "BOOT_SEL", "BFB2", "nSWBOOT0")
 # ROM activation profiles; their meaning is documented in emulator/rom/README.md.
 PROFILES = {"plain", "empty-check", "empty-check-f04x", "dual-bank", "g0-empty-flag", "boot-empty-check"}
+# What a profile's ROM model and its analysis read from the part: (description, test on the part).
+PROFILE_NEEDS = {
+    "empty-check-f04x": [
+        ("boot.option_bits.BOOT_SEL", lambda p: "BOOT_SEL" in (p.get("boot") or {}).get("option_bits", {})),
+        ("boot.boot0_gpio", lambda p: bool((p.get("boot") or {}).get("boot0_gpio"))),
+    ],
+    "dual-bank": [("two flash.banks", lambda p: len((p.get("flash") or {}).get("banks", [])) >= 2)],
+    "g0-empty-flag": [("boot.empty_flag", lambda p: bool((p.get("boot") or {}).get("empty_flag")))],
+}
 # DBGMCU sits at one of two addresses depending on the core (RM0377 §27.9, RM0008 §31.6).
 DBGMCU_BY_CORE = {"cortex-m0": 0x40015800, "cortex-m0plus": 0x40015800,
                   "cortex-m3": 0xE0042000, "cortex-m4": 0xE0042000}
@@ -347,6 +356,13 @@ def check_part_sources(part, tags):
     return errs
 
 
+def check_profile_needs(part):
+    """A profile's decision inputs must be in the data, or the ROM model and the report cannot use them."""
+    profile = (part.get("activation") or {}).get("profile")
+    return ["part %s: profile %s needs %s" % (part.get("name"), profile, what)
+            for what, present in PROFILE_NEEDS.get(profile, []) if not present(part)]
+
+
 def check_part_values(part, ip):
     where = "part %s" % part.get("name")
     errs = []
@@ -588,6 +604,7 @@ def validate(raw):
         errs += check_part_keys(part)
         errs += check_part_sources(part, tags)
         errs += check_part_values(part, raw["ip"])
+        errs += check_profile_needs(part)
         errs += check_part_regions(part)
     errs += check_unique(raw)
     return errs

@@ -298,3 +298,21 @@ def test_architectures_agree_on_shared_names(raw):
 
 def test_architecture_lockup_pc_is_hex(raw):
     expect(raw, lambda db: db["architectures"]["ARMv6-M"].update(lockup_pc=4294967294), "lockup_pc must be a lower-case hex")
+
+
+def test_f04x_profile_needs_boot_sel_and_boot0_pin(raw):
+    expect(raw, lambda db: part(db, "stm32f042")["boot"]["option_bits"].pop("BOOT_SEL"),
+           "profile empty-check-f04x needs boot.option_bits.BOOT_SEL")
+    expect(raw, lambda db: part(db, "stm32f042")["boot"].update(boot0_gpio=None),
+           "profile empty-check-f04x needs boot.boot0_gpio")
+
+
+def test_dual_bank_profile_needs_two_banks(raw):
+    def one_bank(db):
+        flash = part(db, "stm32l073")["flash"]
+        flash["banks"] = [{"base": flash["base"], "size": flash["size"]}]
+    expect(raw, one_bank, "profile dual-bank needs two flash.banks")
+
+
+def test_g0_profile_needs_the_empty_flag(raw):
+    expect(raw, lambda db: part(db, "stm32g071")["boot"].update(empty_flag=None), "profile g0-empty-flag needs boot.empty_flag")
