@@ -61,8 +61,9 @@ class Cli:
         self.assert_nothing_left()
         return done
 
-    def popen(self, *args):
-        return subprocess.Popen([PYTHON, BOOTJUMP] + [str(a) for a in args], stdout=subprocess.PIPE,
+    def popen(self, *args, script=BOOTJUMP):
+        """bin/bootjump (or a script that runs it) with these arguments, started and left running."""
+        return subprocess.Popen([PYTHON, script] + [str(a) for a in args], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, cwd=ROOT, env=self.env(),
                                 stdin=subprocess.DEVNULL)
 

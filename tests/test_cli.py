@@ -1,18 +1,22 @@
 """bin/bootjump's commands as a user runs them: clear one-line errors, a bootjump-emu started by
 hand reached with --target remote=, a firmware without the probe, report/diff, check-usart, and
 Ctrl-C/SIGTERM leaving nothing behind."""
+import concurrent.futures
 import json
 import os
 import signal
 import socket
+import subprocess
 import time
 
-from conftest import ROOT, build, need, one_line_error, tagged_pids
+import pytest
+from conftest import PYTHON, ROOT, Cli, build, need, one_line_error, tagged_pids
 
 from bjcli.emu import Emulator
 from traces import schema
 
 PROBE = build("c_probe", "stm32l011", "probe.elf")
+SIGNAL_IN_POPEN = os.path.join(ROOT, "tests", "signal_in_popen.py")
 
 
 def first_word(elf_part):
@@ -139,27 +143,114 @@ def test_check_usart_passes_the_checker_through(cli, tmp_path):
 
 # ---- interrupted ----------------------------------------------------------------------------------
 
-def _interrupt_midway(cli, sig):
-    need(PROBE)
-    proc = cli.popen("trace", "--part", "stm32l031", "--recipe", "reset-flag", "--out",
-                     os.path.join(ROOT, "build", "test", "cli", "interrupted"))
-    deadline = time.monotonic() + 20
-    # Wait until the emulator and GDB run, then interrupt the command itself.
-    while time.monotonic() < deadline and len(tagged_pids(cli.tag)) < 3:
-        time.sleep(0.05)
-    proc.send_signal(sig)
-    out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 130, (proc.returncode, out, err)
-    assert "interrupted" in err and "Traceback" not in err, err
+INTERRUPTED_OUT = os.path.join(ROOT, "build", "test", "cli", "interrupted")
+
+
+@pytest.fixture
+def loaded():
+    """Both cores busy, as in a full `make test` run: the load under which SIGTERM once left a
+    gdb-multiarch behind (a slower fork and exec widen every window)."""
+    spinners = [subprocess.Popen([PYTHON, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 2)]
+    try:
+        yield
+    finally:
+        for s in spinners:
+            s.kill()
+            s.wait()
+
+
+def assert_interrupted(cli, proc):
+    # Checked as soon as bootjump has exited: a child left behind may hold its stdout and stderr
+    # open, and reading them to the end would wait for that child.
+    proc.wait(timeout=30)
     cli.assert_nothing_left()
+    out, err = proc.communicate()
+    assert proc.returncode == 130, (proc.returncode, out, err)
+    assert err.strip().endswith("interrupted") and "Traceback" not in err, err
 
 
-def test_sigint_stops_everything(cli):
-    _interrupt_midway(cli, signal.SIGINT)
+def started_children(cli, proc, count, timeout=20):
+    """Wait until `count` processes of this run besides bootjump exist (counted from their fork,
+    before they exec), polling as fast as /proc allows."""
+    deadline = time.monotonic() + timeout
+    while len(tagged_pids(cli.tag)) < count + 1:
+        assert proc.poll() is None and time.monotonic() < deadline, "bootjump started only %d of %d processes" % (
+            len(tagged_pids(cli.tag)) - 1, count)
+        time.sleep(0.0005)    # lets the other runs' threads poll as often
 
 
-def test_sigterm_stops_everything(cli):
-    _interrupt_midway(cli, signal.SIGTERM)
+def test_sigint_while_tracing_keeps_the_trace(cli, tmp_path):
+    """Ctrl-C while the ROM is traced: GDB's SIGINT ends the trace `interrupted`, the run ends
+    there (no watch afterwards), GDB's words up to its end are in its log, nothing is left."""
+    need(PROBE)
+    trace = tmp_path / "stm32l031-reset-flag.jsonl"
+    proc = cli.popen("trace", "--part", "stm32l031", "--recipe", "reset-flag", "--out", tmp_path)
+    deadline = time.monotonic() + 30
+    while not (trace.exists() and trace.stat().st_size):
+        assert proc.poll() is None and time.monotonic() < deadline, "no trace begun"
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    signalled = time.monotonic()
+    assert_interrupted(cli, proc)
+    assert time.monotonic() - signalled < 5.0, "GDB was not done within its grace after SIGINT"
+    log = (tmp_path / "stm32l031-reset-flag.gdb.log").read_text()
+    assert "bootjump trace: interrupted after" in log and "watching" not in log, log
+    # The end record, read as it is: whether the steps before it agree with its count is the
+    # tracer's (gdb/) business.
+    end = json.loads(trace.read_text().splitlines()[-1])
+    assert (end["type"], end["exit"]) == ("end", "interrupted"), end
+
+
+# (processes bootjump has started, then seconds): as the emulator forks, as GDB forks, while GDB
+# connects and runs the probe, while it traces.
+SIGTERM_POINTS = [(1, 0.0), (2, 0.0), (2, 0.2), (2, 0.6), (2, 1.5)]
+
+
+def test_sigterm_stops_everything(loaded):
+    """SIGTERM at several points of a run, all at once on a loaded machine: each run ends with 130
+    and leaves nothing."""
+    need(PROBE)
+
+    def interrupt(point):
+        cli = Cli()
+        count, delay = point
+        proc = cli.popen("trace", "--part", "stm32l031", "--recipe", "reset-flag",
+                         "--out", os.path.join(INTERRUPTED_OUT, "%d-%g" % point))
+        started_children(cli, proc, count)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGTERM)
+        assert_interrupted(cli, proc)
+
+    with concurrent.futures.ThreadPoolExecutor(len(SIGTERM_POINTS)) as pool:
+        for run in [pool.submit(interrupt, p) for p in SIGTERM_POINTS]:
+            run.result()
+
+
+@pytest.mark.parametrize("program, args", [
+    ("bootjump-emu", ["trace", "--part", "stm32l011"]),
+    ("gdb-multiarch", ["trace", "--part", "stm32l011"]),
+    ("openocd", ["trace", "--part", "stm32l011", "--target", "openocd=STARTING_CFG"]),
+    ("bootjump-usart", ["check-usart", "PTY", "--8n1", "--timeout", "5000"]),
+])
+def test_sigterm_inside_popen_stops_that_child(cli, tmp_path, program, args):
+    """The narrowest window, every time: SIGTERM delivered inside Popen, just after the child was
+    created and before Popen returned (tests/signal_in_popen.py). OpenOCD gets a config that keeps
+    it starting up for 10 s (as an ST-Link slow to answer would), bootjump-usart a pty that never
+    answers."""
+    need(PROBE, build("bin", "bootjump-usart"))
+    starting = tmp_path / "starting.cfg"
+    starting.write_text("sleep 10000\n")
+    master, slave = os.openpty()
+    try:
+        words = {"PTY": os.ttyname(slave), "openocd=STARTING_CFG": "openocd=%s" % starting}
+        args = [words.get(a, a) for a in args]
+        if args[0] == "trace":
+            args += ["--out", tmp_path]
+        proc = cli.popen("SIGTERM", program, *args, script=SIGNAL_IN_POPEN)
+        assert_interrupted(cli, proc)
+    finally:
+        os.close(master)
+        os.close(slave)
 
 
 # ---- OpenOCD ----------------------------------------------------------------------------------------
@@ -167,6 +258,28 @@ def test_sigterm_stops_everything(cli):
 def test_openocd_without_a_board_file_or_config(cli, tmp_path):
     done = cli.run("trace", "--part", "stm32l011", "--target", "openocd=%s" % (tmp_path / "none.cfg"))
     one_line_error(done, "OpenOCD config", "none.cfg not found")
+
+
+def test_openocd_without_an_st_link(cli):
+    """OpenOCD's board config on a machine without an ST-Link (this one has no USB at all): OpenOCD's
+    own line, what it means and what to do, as openocd/README.md's "When it fails" says."""
+    need(build("bin", "bootjump-usb"), build("gen", "bj_openocd.tcl"))
+    probes = subprocess.run([build("bin", "bootjump-usb"), "list"], capture_output=True, text=True)
+    if probes.returncode == 0:
+        pytest.skip("an ST-Link is present: %s" % probes.stdout.strip())
+    done = cli.run("trace", "--part", "stm32l011", "--target", "openocd")
+    one_line_error(done, 'no ST-Link was found (openocd: "Error: open failed"): check its USB cable',
+                   "plugdev", "openocd/local.cfg", "build/bin/bootjump-usb list shows the ST-Links present")
+
+
+def test_openocd_that_does_not_reach_the_chip(cli, tmp_path):
+    """OpenOCD's line when an ST-Link does not reach the chip, printed here by a config (there is no
+    ST-Link on this machine): what it means and what to do."""
+    cfg = tmp_path / "no-target.cfg"
+    cfg.write_text('echo "Error: init mode failed (unable to connect to the target)"\nshutdown error\n')
+    done = cli.run("trace", "--part", "stm32l011", "--target", "openocd=%s" % cfg)
+    one_line_error(done, 'the ST-Link did not reach the chip (openocd: "Error: init mode failed (unable to '
+                   'connect to the target)"): check the wiring', "VAPP", "connect_assert_srst")
 
 
 def test_emulated_chip_through_openocd(cli, tmp_path):

@@ -78,32 +78,35 @@ class Emulator:
             fd, stderr_path = tempfile.mkstemp(prefix="bootjump-emu-", suffix=".stderr")
             os.close(fd)
         self.stderr_path = stderr_path
-        with open(stderr_path, "wb") as err:
-            self.proc = procs.started(subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=err,
-                                                       stdin=subprocess.DEVNULL))
+        try:
+            with open(stderr_path, "wb") as err:
+                self.proc = procs.start(self.args, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL)
+            self.ready = self._ready_line(timeout)
+        except BaseException:
+            self.stop()     # whatever went wrong (Ctrl-C included): no emulator, no temporary file
+            raise
+        return self
+
+    def _ready_line(self, timeout):
         deadline = time.monotonic() + timeout
         line = b""
         while not line.endswith(b"\n"):
             left = deadline - time.monotonic()
             if left <= 0:
-                self.stop()
                 raise EmulatorError("bootjump-emu printed no ready line within %.0f s (%s)" % (timeout, " ".join(self.args)))
             r, _, _ = select.select([self.proc.stdout], [], [], left)
             if not r:
                 continue
             chunk = os.read(self.proc.stdout.fileno(), 4096)
             if not chunk:
-                self.proc.wait()
-                why = self._stderr_tail()
-                code = self.stop()
-                raise EmulatorError("bootjump-emu exited with status %d before it was ready: %s" % (code, why))
+                code = self.proc.wait()
+                raise EmulatorError("bootjump-emu exited with status %d before it was ready: %s"
+                                    % (code, self._stderr_tail()))
             line += chunk
         try:
-            self.ready = json.loads(line.split(b"\n", 1)[0])
+            return json.loads(line.split(b"\n", 1)[0])
         except ValueError:
-            self.stop()
             raise EmulatorError("bootjump-emu's ready line is not JSON: %r" % line[:200]) from None
-        return self
 
     def _stderr_tail(self):
         if not self.stderr_path or not os.path.exists(self.stderr_path):
@@ -113,12 +116,12 @@ class Emulator:
         return lines[-1] if lines else "(no message)"
 
     def stop(self, grace=2.0):
-        """Stop the emulator by pid: SIGTERM, then SIGKILL after `grace` seconds."""
+        """Stop the emulator by pid: SIGTERM, then SIGKILL after `grace` seconds; its exit status."""
         proc, self.proc = self.proc, None
-        if proc is None:
-            return None
-        code = procs.stop(proc, grace)
-        proc.stdout.close()
+        code = None
+        if proc is not None:
+            code = procs.stop(proc, grace)
+            proc.stdout.close()
         if self._own_stderr:
             os.unlink(self.stderr_path)
             self._own_stderr = False

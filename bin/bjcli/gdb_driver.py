@@ -48,6 +48,14 @@ def run(command):
     return gdb.execute(command, to_string=True)
 
 
+def stop_if_interrupted():
+    """bin/bootjump creates PLAN["interrupt"] before it sends GDB SIGINT to stop the run (Ctrl-C,
+    SIGTERM): the driver's own timer SIGINTs and the tracer take a SIGINT as a stop of theirs and
+    carry on, so at each of their returns the file says whether to end the run."""
+    if os.path.exists(PLAN["interrupt"]):
+        raise KeyboardInterrupt()
+
+
 def continue_for(seconds):
     """continue, interrupted after `seconds` as Ctrl-C would (a thread sends GDB SIGINT). Where
     the target stopped says why: a timer that fires just as a breakpoint hits must not hide it.
@@ -82,6 +90,7 @@ def continue_for(seconds):
             run("echo")
         except (KeyboardInterrupt, gdb.error):
             pass
+    stop_if_interrupted()
 
 
 def pc():
@@ -275,6 +284,7 @@ def main():
         return
     say("tracing")
     trace(args)
+    stop_if_interrupted()    # the trace ended `interrupted`: no watch
     result["status"] = "traced"
     if PLAN["watch"] and PLAN["probe"] and not result["trace_error"]:
         say("watching what the probe records next")

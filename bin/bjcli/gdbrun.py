@@ -17,6 +17,8 @@ The plan (a dict, written to a JSON file for the driver):
   watch           {"ms", "wall_limit"} or None: after the trace, run until the probe starts again
                   (ms: the target's time, emulated on bootjump-emu; wall_limit: seconds)
   leave_running   detach at the end, leaving the chip running (the demo's USART check)
+and, added here: result (where the driver writes its result) and interrupt (a file that exists
+once bootjump is interrupted: the run ends at the driver's next check).
 """
 import json
 import os
@@ -29,6 +31,10 @@ import time
 
 from . import CliError, procs
 
+# How long GDB may take to end the trace and the run on its SIGINT, and to exit once it has closed
+# its output, before it is stopped by SIGTERM.
+INTERRUPT_GRACE = 5.0
+EXIT_GRACE = 5.0
 DRIVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gdb_driver.py")
 GDB = "gdb-multiarch"
 
@@ -43,21 +49,25 @@ def run(plan, log_path, timeout, progress=None):
     """Run the plan; returns the driver's result dict. GDB's whole output goes to log_path, timed."""
     require_gdb()
     with tempfile.TemporaryDirectory(prefix="bootjump-gdb-") as tmp:
-        plan = dict(plan, result=os.path.join(tmp, "result.json"))
+        plan = dict(plan, result=os.path.join(tmp, "result.json"), interrupt=os.path.join(tmp, "interrupt"))
         plan_path = os.path.join(tmp, "plan.json")
         with open(plan_path, "w") as f:
             json.dump(plan, f)
         env = dict(os.environ, BOOTJUMP_PLAN=plan_path)
         with open(log_path, "w") as log:
-            proc = procs.started(subprocess.Popen(
+            proc = procs.start(
                 [GDB, "-nx", "-batch", "-ex", "source %s" % os.path.join(plan["root"], "gdb", "bootjump.py"),
                  "-x", DRIVER], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, env=env, cwd=plan["root"]))
+                stdin=subprocess.DEVNULL, env=env, cwd=plan["root"])
+            started = time.monotonic()
             try:
-                timed_out = not _follow(proc, log, timeout, progress)
+                timed_out = not _follow(proc, log, started, started + timeout, progress)
             except KeyboardInterrupt:
-                # SIGINT to GDB ends the trace as `interrupted` with a valid file; then it is stopped.
-                procs.stop(proc, grace=5.0, first=signal.SIGINT)
+                # SIGINT to GDB ends the trace as `interrupted` with a valid file, and the interrupt
+                # file tells the driver to end the run there; what GDB says meanwhile is logged.
+                open(plan["interrupt"], "w").close()
+                proc.send_signal(signal.SIGINT)
+                _follow(proc, log, started, time.monotonic() + INTERRUPT_GRACE, None)
                 raise
             finally:
                 procs.stop(proc)
@@ -72,11 +82,9 @@ def run(plan, log_path, timeout, progress=None):
                            % (_last_line(log_path), log_path)) from None
 
 
-def _follow(proc, log, timeout, progress):
-    """Copy GDB's output to the log as it comes (each line with the seconds since GDB started),
-    progress lines to the progress line. False when the timeout expired first."""
-    started = time.monotonic()
-    deadline = started + timeout
+def _follow(proc, log, started, deadline, progress):
+    """Copy GDB's output to the log as it comes (each line with the seconds since `started`),
+    progress lines to the progress line, until GDB ends (True) or the deadline (False)."""
     pending = b""
     while True:
         left = deadline - time.monotonic()
@@ -87,7 +95,10 @@ def _follow(proc, log, timeout, progress):
             continue
         chunk = os.read(proc.stdout.fileno(), 65536)
         if not chunk:
-            proc.wait()
+            try:
+                proc.wait(EXIT_GRACE)   # it closed its output to exit: one that lingers is stopped by pid
+            except subprocess.TimeoutExpired:
+                pass
             return True
         pending += chunk
         *lines, pending = pending.split(b"\n")

@@ -15,7 +15,7 @@ import socket
 
 from openocd.launch import OpenOCD, OpenOCDError, board_config, emu_config
 
-from . import CliError, procs
+from . import CliError
 from .emu import Emulator, EmulatorError
 
 KINDS = "emu, emu+openocd, openocd[=CFG] or remote=HOST:PORT"
@@ -76,6 +76,29 @@ def _emulator(part, firmware, uarts, jtag=False):
         emu.stop()
 
 
+# OpenOCD's errors on a board: what each means and what to do (openocd/README.md, "When it fails").
+OPENOCD_ERRORS = {
+    "Error: open failed": (
+        "no ST-Link was found",
+        "check its USB cable, your permission to open it (Debian's openocd package gives the plugdev "
+        "group access; replug it after joining), and the `adapter serial` in openocd/local.cfg if you "
+        "set one; build/bin/bootjump-usb list shows the ST-Links present"),
+    "Error: init mode failed (unable to connect to the target)": (
+        "the ST-Link did not reach the chip",
+        "check the wiring (SWDIO PA13, SWCLK PA14, NRST, GND), the target's power (the ST-Link's VAPP "
+        "pin must see the board's 3V3), and for a firmware that disables SWD or sleeps, `reset_config "
+        "srst_only srst_nogate connect_assert_srst` in openocd/local.cfg"),
+}
+
+
+def _openocd_failed(e):
+    """OpenOCD did not start: OpenOCD's line, and what it means and what to do when it is known."""
+    for line, (meaning, todo) in OPENOCD_ERRORS.items():
+        if line in str(e):
+            return CliError('%s (openocd: "%s"): %s (openocd/README.md, "When it fails")' % (meaning, line, todo))
+    return CliError(str(e))
+
+
 @contextlib.contextmanager
 def _openocd(configs, variables=None):
     for cfg in configs:
@@ -83,18 +106,20 @@ def _openocd(configs, variables=None):
             raise CliError("OpenOCD config %s not found%s" % (
                 os.path.relpath(cfg), "" if variables else ": openocd/board/ has no board file for this "
                 "part's family yet; give one with --target openocd=CFG"))
+    # openocd/launch.py starts and stops OpenOCD by pid; if a signal cuts it short before its stop
+    # runs, procs.stop_all() stops OpenOCD as a child bin/ did not start itself.
     ocd = OpenOCD(configs, variables=variables)
     try:
         ocd.start()
     except OpenOCDError as e:
-        raise CliError(str(e)) from None
-    # Registered too, so that bin/bootjump's last-resort cleanup knows it.
-    proc = procs.started(ocd.proc)
+        raise _openocd_failed(e) from None
+    except BaseException:
+        ocd.stop()      # Ctrl-C while OpenOCD starts
+        raise
     try:
         yield ocd
     finally:
         ocd.stop()
-        procs.stop(proc)
 
 
 @contextlib.contextmanager

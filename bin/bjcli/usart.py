@@ -19,8 +19,7 @@ def run(args, capture=False):
         raise CliError("%s not found: run `make`" % os.path.relpath(USART))
     timeout_ms = int(args[args.index("--timeout") + 1]) if "--timeout" in args[:-1] else 1000
     pipe = subprocess.PIPE if capture else None
-    proc = procs.started(subprocess.Popen([USART] + list(args), stdout=pipe, stderr=pipe,
-                                          stdin=subprocess.DEVNULL, text=True))
+    proc = procs.start([USART] + list(args), stdout=pipe, stderr=pipe, stdin=subprocess.DEVNULL, text=True)
     try:
         out, err = proc.communicate(timeout=timeout_ms / 1000.0 + 10)
     except subprocess.TimeoutExpired:
