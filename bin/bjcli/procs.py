@@ -10,7 +10,8 @@ its pid, whatever ends the command: success, an error, Ctrl-C, SIGTERM or SIGHUP
   still running (OpenOCD is started by openocd/launch.py's own Popen, which a signal can cut short
   before bin/ has it): SIGTERM to all at once, SIGKILL to what is left after the grace period,
   with signals held so that a second Ctrl-C cannot leave the job half done.
-- SIGINT, SIGTERM and SIGHUP raise KeyboardInterrupt in the main thread, except while held.
+- SIGINT, SIGTERM and SIGHUP raise KeyboardInterrupt in the main thread, except while held (and
+  stay ignored where the caller ignored them: nohup).
 """
 import os
 import signal
@@ -61,7 +62,8 @@ def _on_signal(signum, frame):
 
 def install_signal_handlers():
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _on_signal)
+        if signal.getsignal(sig) != signal.SIG_IGN:    # nohup, a shell's background job: still ignored
+            signal.signal(sig, _on_signal)
 
 
 def start(argv, **popen_args):
