@@ -6,11 +6,14 @@ plain tracing path run against a target with exactly these habits.
 
 Run: fakestub.py SCRIPT.json   prints {"gdb": PORT} when listening on 127.0.0.1.
 SCRIPT: {"memory": {"0xADDR": "hex bytes", ...}, "states": [{"regs": {name: "0x.."},
-         "mem": {"0xADDR": "hex bytes"}}, ...]}  (state 0 is complete; later ones are changes).
+         "mem": {"0xADDR": "hex bytes"}}, ...]}  (state 0 is complete; later ones are changes),
+        optionally "stall": {"packet": "m1234,4", "seconds": 3}: the first time that packet comes,
+        the stub stalls before it acknowledges it (a probe's server on a busy machine).
 """
 import json
 import socket
 import sys
+import time
 
 REGS = ["r%d" % n for n in range(13)] + ["sp", "lr", "pc"]
 G_REGS = REGS + ["xpsr"]
@@ -49,6 +52,7 @@ class Script:
         for addr, data in raw["memory"].items():
             self._write(int(addr, 16), bytes.fromhex(data))
         self.states = raw["states"]
+        self.stall = raw.get("stall")
         self.index = 0
         self.regs = {}
         self._apply(self.states[0])
@@ -96,6 +100,9 @@ def serve(script, sock):
                 break
             body = buf[start + 1:end].decode("latin-1")
             buf = buf[end + 3:]
+            if script.stall and body == script.stall["packet"]:
+                time.sleep(script.stall["seconds"])
+                script.stall = None
             conn.sendall(b"+")
             reply = handle(script, body)
             if reply is None:

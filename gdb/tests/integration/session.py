@@ -17,10 +17,21 @@ FAKESTUB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fakestub.py
 PYTHON = "/usr/bin/python3"
 
 
-def gdb(commands, port=None, timeout=120, elf=None):
-    """Run GDB in batch mode: connect (when port is given), source bootjump, run `commands`.
-    Returns (stdout, stderr). subprocess.run kills GDB by its pid when the timeout expires."""
-    args = ["gdb-multiarch", "-nx", "-batch", "-ex", "set pagination off", "-ex", "set confirm off"]
+# GDB retransmits a packet whose acknowledgement has not come within `remotetimeout` (2 s by
+# default), and a stub then answers it twice: every later reply is one behind (a wrong CPUID, a
+# failed detach). A stub stalled that long happens on a loaded 2-core machine; only one that is
+# stalled for longer than this is a failure.
+REMOTE_TIMEOUT = 60
+
+
+def gdb_args(commands, port=None, elf=None):
+    """gdb-multiarch's command line: connect (when port is given), source bootjump, run `commands`.
+    Inside a test run GDB imports `parts` from the run's copy of the database (conftest.py) before
+    bootjump does: the module is then already loaded when bootjump imports it."""
+    args = ["gdb-multiarch", "-nx", "-batch", "-ex", "set pagination off", "-ex", "set confirm off",
+            "-ex", "set remotetimeout %d" % REMOTE_TIMEOUT]
+    if os.environ.get("BJ_GDB_PARTS"):
+        args += ["-ex", "python import sys; sys.path.insert(0, %r); import parts" % os.environ["BJ_GDB_PARTS"]]
     if elf:
         args += ["-ex", "file %s" % elf]
     if port is not None:
@@ -28,8 +39,14 @@ def gdb(commands, port=None, timeout=120, elf=None):
     args += ["-ex", "source %s" % BOOTJUMP_PY]
     for c in commands:
         args += ["-ex", c]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=timeout, cwd=ROOT,
-                          stdin=subprocess.DEVNULL)
+    return args
+
+
+def gdb(commands, port=None, timeout=120, elf=None):
+    """Run GDB in batch mode (gdb_args). Returns (stdout, stderr). subprocess.run kills GDB by its
+    pid when the timeout expires."""
+    done = subprocess.run(gdb_args(commands, port, elf), capture_output=True, text=True, timeout=timeout,
+                          cwd=ROOT, stdin=subprocess.DEVNULL)
     return done.stdout, done.stderr
 
 

@@ -249,14 +249,12 @@ def test_ctrl_c_leaves_a_valid_trace():
     import signal
     import subprocess
     import time
-    from session import BOOTJUMP_PY
+    from session import gdb_args
     part = "stm32l031"
     out_file = trace_file("l031-interrupted")
     with running(part, probe(part)) as e:
-        args = ["gdb-multiarch", "-nx", "-batch", "-ex", "file %s" % probe(part),
-                "-ex", "target extended-remote 127.0.0.1:%d" % e.gdb_port, "-ex", "source %s" % BOOTJUMP_PY]
-        for c in arm(part, "classic") + ["bootjump trace --until user-flash --max-steps 100000000 --out %s" % out_file]:
-            args += ["-ex", c]
+        args = gdb_args(arm(part, "classic") + ["bootjump trace --until user-flash --max-steps 100000000 --out %s"
+                                                % out_file], port=e.gdb_port, elf=probe(part))
         proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             deadline = time.monotonic() + 60

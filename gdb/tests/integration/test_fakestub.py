@@ -1,6 +1,8 @@
 """The commands inside a real gdb-multiarch against fakestub.py, a scripted stub with a debug probe's
 habits (no expedited registers, `g` without msp/psp/primask/control, no monitor): the plain path
 works on it, GDB is re-synced afterwards, and bad input gets one clear line."""
+import os
+
 import pytest
 
 from session import FakeStub, gdb, scratch
@@ -86,3 +88,22 @@ def test_no_target_is_one_line():
     out, err = gdb(["bootjump preflight --part stm32l031"])
     assert err.strip().startswith("no target: connect GDB first"), err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_stub_stalled_for_seconds_is_waited_for(tmp_path):
+    """A stub that takes 3 s to acknowledge a packet (GDB's default patience is 2 s, after which it
+    sends the packet again and every later reply is one behind): the command still gets its own
+    reply, says its one line, and GDB detaches cleanly."""
+    raw = dict(script(), stall={"packet": "me000ed00,4", "seconds": 3})
+    with FakeStub(raw, tmp_path) as stub:
+        out, err = gdb(["bootjump part"], port=stub.port)
+    lines = [l for l in err.splitlines() if "No executable" not in l and "determining executable" not in l]
+    assert lines == ["cannot read CPUID at 0xe000ed00: is the target halted and connected?"], err
+    assert "[Inferior 1 (Remote target) detached]" in out, out
+
+
+def test_gdb_loads_the_runs_copy_of_the_part_database():
+    """Every GDB of this run imports parts from the copy conftest.py took at the start, not from the
+    tree another engineer may be saving right now."""
+    out, err = gdb(["python import parts; print(parts.DATABASE)"])
+    assert out.strip() == os.path.join(os.environ["BJ_GDB_PARTS"], "parts", "stm32.json"), (out, err)
