@@ -169,6 +169,73 @@ class Database:
                             % (key, ", ".join(self.names()))) from None
         return self._one_by_id(dev_id, bootloader_id, key)
 
+    # ---- the cores' own registers and the architectures (`cores`, `architectures`) -----------------
+    # The validator makes blocks of one name agree between cores, and architectures agree on the
+    # names they share, so a fact that holds wherever it exists can be asked for without the core.
+
+    def core_reg(self, path, core=None):
+        """Address of "BLOCK.REG" of a core's own blocks (e.g. "SCB.VTOR", "DCB.DEMCR"), or None when
+        `core` lacks the register (the Cortex-M0 has no VTOR). Without `core`: the address of every
+        core that has it (SCB.CPUID, read before the core is known)."""
+        found = self._core_fact(path, core, lambda per, desc: num(per["base"]) + num(desc["offset"]))
+        return None if found is None and core is not None else self._one(found, path)
+
+    def core_bit(self, path, core=None):
+        """Mask of "BLOCK.REG.BIT" (e.g. "DCB.DHCSR.S_LOCKUP"), of `core` or of every core with it."""
+        bit = path.split(".")[2]
+        return 1 << self._one(self._core_fact(path, core, lambda per, desc: desc.get("bits", {}).get(bit)), path)
+
+    def core_field(self, path, core=None):
+        """(lsb, width, values) of "BLOCK.REG.FIELD" (e.g. "SCB.CPUID.PARTNO")."""
+        name = path.split(".")[2]
+        f = self._one(self._core_fact(path, core, lambda per, desc: desc.get("fields", {}).get(name)), path)
+        return f["lsb"], f["width"], f.get("values", {})
+
+    def _core_fact(self, path, core, get):
+        """The one value get(block, register) has on `core` (every core when None), None if none has it."""
+        block, reg = path.split(".")[:2]
+        values = []
+        for name in [core] if core is not None else self.raw["cores"]:
+            per = self.raw["cores"][name]["peripherals"].get(block)
+            desc = per and self.ip[per["ip"]]["registers"].get(reg)
+            value = desc and get(per, desc)
+            if value is not None and value not in values:
+                values.append(value)
+        if len(values) > 1:
+            raise PartError("the cores disagree on %s: name the core" % path)
+        return values[0] if values else None
+
+    @staticmethod
+    def _one(value, what):
+        if value is None:
+            raise PartError("the part database has no %s" % what)
+        return value
+
+    def arch_bit(self, path):
+        """Mask of "REG.BIT" of the core registers that are not memory-mapped (e.g. "CONTROL.SPSEL")."""
+        reg, bit = path.split(".")
+        return 1 << self._one(self._arch_fact(lambda a: a["core_registers"].get(reg, {}).get("bits", {}).get(bit)), path)
+
+    def arch_field(self, path):
+        """(lsb, width) of "REG.FIELD" of the core registers (e.g. "XPSR.EXCEPTION")."""
+        reg, name = path.split(".")
+        f = self._one(self._arch_fact(lambda a: a["core_registers"].get(reg, {}).get("fields", {}).get(name)), path)
+        return f["lsb"], f["width"]
+
+    def arch_numbers(self, key):
+        """{name: number} of the architectures' "exceptions" or "exc_return" values, all together."""
+        out = {}
+        for a in self.raw["architectures"].values():
+            out.update((name, num(v)) for name, v in a[key].items())
+        return out
+
+    def arch_value(self, key):
+        """The architectures' "reset_lr" or "lockup_pc"."""
+        return num(self._one(self._arch_fact(lambda a: a.get(key)), key))
+
+    def _arch_fact(self, get):
+        return next((v for v in map(get, self.raw["architectures"].values()) if v is not None), None)
+
     def _one_by_id(self, dev_id, bootloader_id, shown):
         found = self.by_dev_id(dev_id, bootloader_id)
         if not found:

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 import parts
@@ -64,3 +66,25 @@ def test_erase_units_tile_the_flash():
         assert all(a.end == b.base for a, b in zip(units, units[1:]))
         assert units[-1].end == p.flash.end
     assert [u.size // 1024 for u in parts.lookup("stm32f401").erase_units()] == [16, 16, 16, 16, 64, 128]
+
+
+def test_core_and_architecture_facts():
+    """The cores' registers by name, for a core or for every core (SCB.CPUID is read before the core is
+    known), and the architectures' core-register bits, fields and values (parts/README.md `cores`)."""
+    db = parts.load()
+    assert db.core_reg("SCB.CPUID") == 0xE000ED00
+    assert db.core_reg("DCB.DHCSR") == 0xE000EDF0 and db.core_bit("DCB.DHCSR.S_LOCKUP") == 1 << 19
+    assert db.core_reg("DCB.DEMCR") == 0xE000EDFC and db.core_bit("DCB.DEMCR.VC_HARDERR") == 1 << 10
+    assert db.core_reg("SCB.VTOR", "cortex-m0") is None and db.core_reg("SCB.VTOR", "cortex-m3") == 0xE000ED08
+    assert db.core_bit("SYST.CSR.TICKINT", "cortex-m0plus") == 1 << 1
+    assert db.core_field("SCB.CPUID.PARTNO")[:2] == (4, 12) and db.core_field("SCB.CPUID.IMPLEMENTER")[:2] == (24, 8)
+    assert db.arch_bit("CONTROL.SPSEL") == 1 << 1 and db.arch_field("XPSR.EXCEPTION") == (0, 9)
+    assert db.arch_field("XPSR.ITSTATE_1_0") == (25, 2) and db.arch_field("XPSR.ITSTATE_7_2") == (10, 6)
+    assert db.arch_numbers("exceptions")["HARDFAULT"] == 3 and db.arch_numbers("exceptions")["USAGEFAULT"] == 6
+    assert 0xFFFFFFF9 in db.arch_numbers("exc_return").values() and db.arch_value("reset_lr") == 0xFFFFFFFF
+    with pytest.raises(PartError, match="no SCB.NOSUCH"):
+        db.core_reg("SCB.NOSUCH")
+    raw = json.loads(json.dumps(db.raw))
+    raw["cores"]["cortex-m3"]["peripherals"]["DCB"]["base"] = "0xe000ee00"
+    with pytest.raises(PartError, match="the cores disagree on DCB.DHCSR"):
+        parts.Database(raw).core_reg("DCB.DHCSR")
