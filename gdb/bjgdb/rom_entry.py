@@ -24,15 +24,16 @@ INTERRUPTS = 20
 
 def _set_vector_catch(target, on, previous):
     """Set or restore DEMCR.VC_HARDERR; returns DEMCR's previous value (None when unreadable)."""
+    f = cortexm.facts()
     try:
         if on:
-            previous = int.from_bytes(target.link.read(cortexm.DEMCR, 4), "little")
-            value = previous | cortexm.DEMCR_VC_HARDERR
+            previous = int.from_bytes(target.link.read(f.demcr, 4), "little")
+            value = previous | f.demcr_vc_harderr
         elif previous is None:
             return None
         else:
             value = previous
-        target.link.write(cortexm.DEMCR, value.to_bytes(4, "little"))
+        target.link.write(f.demcr, value.to_bytes(4, "little"))
     except RemoteError:
         return None
     gdb.execute("maintenance flush dcache", to_string=True)
@@ -78,10 +79,11 @@ def _give_up(timeout):
 
 def run_to_rom_entry(target, part, timeout):
     sysmem = part.system_memory
-    entry = int.from_bytes(target.read_or_fail(sysmem.base + 4, 4, "the ROM's reset vector"), "little") & ~1
+    vector = sysmem.base + cortexm.facts().reset_vector
+    entry = int.from_bytes(target.read_or_fail(vector, 4, "the ROM's reset vector"), "little") & ~1
     if entry not in sysmem:
         raise CommandError("the word at 0x%08x (the ROM's reset vector) is 0x%08x, outside %s's system "
-                           "memory: is the part right? (--part)" % (sysmem.base + 4, entry, part.name))
+                           "memory: is the part right? (--part)" % (vector, entry, part.name))
     if target.registers()["pc"] & ~1 == entry:
         return
     point = gdb.Breakpoint("*0x%x" % entry, type=gdb.BP_HARDWARE_BREAKPOINT, internal=True)
@@ -107,8 +109,8 @@ def run_to_rom_entry(target, part, timeout):
     if pc == entry:
         return
     where = "0x%08x (%s)" % (pc, part.region_of(pc))
-    if cortexm.ipsr(regs["xpsr"]) == 3:
-        stacked = target.read((regs["sp"] + 24) & 0xFFFFFFFF, 4)
+    if cortexm.ipsr(regs["xpsr"]) == cortexm.facts().hardfault:
+        stacked = target.read(cortexm.stacked_pc_address(regs["sp"]), 4)
         raise CommandError("the target took a HardFault before it reached the ROM entry 0x%08x%s: trace the "
                            "jump itself (break at it, then `bootjump trace --from here`)"
                            % (entry, "" if stacked is None else

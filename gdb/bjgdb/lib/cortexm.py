@@ -1,73 +1,99 @@
-"""The Cortex-M core as the tracer sees it: xPSR fields, reset and exception facts, and access to the
-core's memory-mapped registers described in the part database (`cores` in parts/stm32.json).
-Each fact cites the architecture manual: [v6M] ARM DDI 0419E (ARMv6-M ARM), [v7M] ARM DDI 0403E
-(ARMv7-M ARM).
+"""The Cortex-M core as the tracer sees it: the xPSR's fields, the exception model and the debug
+registers it reads. Every address, bit, field and value comes from the part database (`cores` and
+`architectures` in parts/stm32.json); this module only says how they are used. Each is taken where
+every core and architecture that has it agrees (the database's validator makes them agree), so one
+set serves every part: the xPSR's ITSTATE fields exist on ARMv7-M only, and read zero elsewhere.
+[v7M] is ARM DDI 0403E (ARMv7-M ARM).
 """
+import parts
 
-# The memory-mapped core registers the part database describes (SCB.VTOR, SYST.CSR, NVIC.ISER ...)
-# are read from it through core_reg(); the ones it does not hold are here: CPUID identifies the core
-# before the part is known, DHCSR reports a lockup, DEMCR's vector catch stops the core on HardFault.
-CPUID = 0xE000ED00          # [v6M] B3.2.3, [v7M] B3.2.3
-DHCSR = 0xE000EDF0          # [v6M] C1.6.3, [v7M] C1.6.2
-DHCSR_S_LOCKUP = 1 << 19
-DEMCR = 0xE000EDFC          # [v6M] C1.6.5, [v7M] C1.6.5
-DEMCR_VC_HARDERR = 1 << 10  # halt when HardFault is entered (vector catch)
-
-# CONTROL (a core register, not memory-mapped): [v6M] B1.4.4, [v7M] B1.4.4.
-CONTROL_NPRIV = 1 << 0
-CONTROL_SPSEL = 1 << 1
-
-# Exception numbers: [v6M] B1.5.2 Table B1-4, [v7M] B1.5.2.
-EXCEPTION_NAMES = {1: "Reset", 2: "NMI", 3: "HardFault", 4: "MemManage", 5: "BusFault",
-                   6: "UsageFault", 11: "SVCall", 12: "DebugMonitor", 14: "PendSV", 15: "SysTick"}
-
-# On reset the core sets LR to 0xFFFFFFFF: TakeReset(), [v6M] B1.5.5, [v7M] B1.5.5. With the PC at
-# the reset vector and no instruction that explains the jump, that makes a reset recognisable from
-# the registers alone on any debug link.
-RESET_LR = 0xFFFFFFFF
-
-# A branch to 0xFFFFFFxx in Handler mode is an exception return (EXC_RETURN): [v6M] B1.5.8.
-EXC_RETURN_MIN = 0xFFFFFF00
+# ARM's spelling of the exception names the database gives in capitals ([v7M] B1.5.2), for messages.
+_SPELLING = {"RESET": "Reset", "HARDFAULT": "HardFault", "MEMMANAGE": "MemManage", "BUSFAULT": "BusFault",
+             "USAGEFAULT": "UsageFault", "SVCALL": "SVCall", "DEBUGMONITOR": "DebugMonitor", "PENDSV": "PendSV",
+             "SYSTICK": "SysTick"}
 
 
-def core_block(db, part, path):
-    """(register description, address) of "BLOCK.REG" of the part's core (e.g. "SCB.VTOR"), from
-    the database's `cores`; None when the core lacks the register (the Cortex-M0 has no VTOR)."""
-    block, reg = path.split(".")[:2]
-    per = db.raw["cores"][part.core]["peripherals"][block]
-    desc = db.ip[per["ip"]]["registers"].get(reg)
-    if desc is None:
-        return None
-    return desc, int(per["base"], 16) + int(desc["offset"], 16)
+def _mask(lsb, width, *_):
+    return ((1 << width) - 1) << lsb
 
 
-def core_reg(db, part, path):
-    """Address of a core register, or None when the part's core does not have it."""
-    found = core_block(db, part, path)
-    return found and found[1]
+class Facts:
+    def __init__(self, db):
+        # CPUID names the core before the part is known: implementer and part number; variant and
+        # revision differ between silicon revisions of one part.
+        self.cpuid = db.core_reg("SCB.CPUID")
+        self.cpuid_core_mask = _mask(*db.core_field("SCB.CPUID.IMPLEMENTER")) | _mask(*db.core_field("SCB.CPUID.PARTNO"))
+        # DHCSR reports a lockup; DEMCR's vector catch halts the core when it enters HardFault.
+        self.dhcsr, self.dhcsr_s_lockup = db.core_reg("DCB.DHCSR"), db.core_bit("DCB.DHCSR.S_LOCKUP")
+        self.demcr, self.demcr_vc_harderr = db.core_reg("DCB.DEMCR"), db.core_bit("DCB.DEMCR.VC_HARDERR")
+        self.control_npriv, self.control_spsel = db.arch_bit("CONTROL.nPRIV"), db.arch_bit("CONTROL.SPSEL")
+        self.primask_pm = db.arch_bit("PRIMASK.PM")
+        self.exception = db.arch_field("XPSR.EXCEPTION")
+        self.itstate_1_0, self.itstate_7_2 = db.arch_field("XPSR.ITSTATE_1_0"), db.arch_field("XPSR.ITSTATE_7_2")
+        self.flags = {f: db.arch_bit("XPSR." + f) for f in "NZCV"}
+        numbers = db.arch_numbers("exceptions")
+        self.hardfault, self.irq0 = numbers["HARDFAULT"], numbers["IRQ0"]
+        # A vector table holds a word per exception number from its base, the reset vector included:
+        # the ROM's entry is this far into system memory, the booted image's into the alias at 0.
+        self.reset_vector = 4 * numbers["RESET"]
+        self.exception_names = {n: _SPELLING.get(name, name) for name, n in numbers.items() if n < self.irq0}
+        # Entering an exception leaves one of these in LR; a branch to one in Handler mode returns.
+        self.exc_returns = frozenset(db.arch_numbers("exc_return").values())
+        # The LR a reset leaves (TakeReset): with the PC at the reset vector and no instruction that
+        # explains the jump, it makes a reset recognisable from the registers on any debug link.
+        self.reset_lr = db.arch_value("reset_lr")
 
 
-def core_bit(db, part, path):
-    """Mask of "BLOCK.REG.BIT" of the part's core (e.g. "SYST.CSR.TICKINT")."""
-    desc, _ = core_block(db, part, path)
-    return 1 << desc["bits"][path.split(".")[2]]
+# Where an exception frame holds the return address, from the stack pointer after stacking: r0-r3,
+# r12 and lr come before it ([v7M] B1.5.6).
+STACKED_PC = 24
+
+_facts = None
+
+
+def facts():
+    """The Facts of the part database the commands load (parts.load(): read once per process)."""
+    global _facts
+    if _facts is None:
+        _facts = Facts(parts.load())
+    return _facts
+
+
+def _get(value, field):
+    lsb, width = field
+    return (value >> lsb) & ((1 << width) - 1)
 
 
 def ipsr(xpsr):
-    """The exception number in xPSR ([v7M] B1.4.2: IPSR is bits 8:0)."""
-    return xpsr & 0x1FF
+    """The exception number in xPSR (0 in Thread mode)."""
+    return _get(xpsr, facts().exception)
+
+
+def exception_name(number):
+    f = facts()
+    if number >= f.irq0:
+        return "IRQ %d" % (number - f.irq0)
+    return f.exception_names.get(number, "exception %d" % number)
+
+
+def is_exc_return(value):
+    return value in facts().exc_returns
+
+
+def stacked_pc_address(sp):
+    return (sp + STACKED_PC) & 0xFFFFFFFF
 
 
 def itstate(xpsr):
-    """The IT block state ITSTATE[7:0] = xPSR[15:10]:xPSR[26:25] ([v7M] B1.4.2, A7.3.3)."""
-    return (((xpsr >> 10) & 0x3F) << 2) | ((xpsr >> 25) & 0x3)
+    """The IT block state ITSTATE[7:0] ([v7M] A7.3.3)."""
+    f = facts()
+    return (_get(xpsr, f.itstate_7_2) << f.itstate_1_0[1]) | _get(xpsr, f.itstate_1_0)
 
 
 def condition_passed(cond, xpsr):
     """ConditionPassed() of [v7M] A7.3.1 for a 4-bit condition and the APSR flags in xpsr."""
-    n, z, c, v = (xpsr >> 31) & 1, (xpsr >> 30) & 1, (xpsr >> 29) & 1, (xpsr >> 28) & 1
-    base = {0: z == 1, 1: c == 1, 2: n == 1, 3: v == 1, 4: c == 1 and z == 0,
-            5: n == v, 6: n == v and z == 0, 7: True}[cond >> 1]
+    n, z, c, v = (bool(xpsr & facts().flags[f]) for f in "NZCV")
+    base = {0: z, 1: c, 2: n, 3: v, 4: c and not z, 5: n == v, 6: n == v and not z, 7: True}[cond >> 1]
     # Odd conditions negate the even ones, except 0b1111 which is "always" as well.
     return (not base) if (cond & 1 and cond != 0xF) else base
 

@@ -3,10 +3,6 @@ that core's DBGMCU_IDCODE address, and DEV_ID (plus the bootloader ID byte when 
 DEV_ID) picks the part. `read(addr, size)` returns bytes, or None when the target refuses."""
 from . import cortexm
 
-# CPUID bits that name the core: implementer [31:24] and part number [15:4] ([v7M] B3.2.3). Variant
-# and revision differ between silicon revisions of one part.
-CPUID_CORE_MASK = 0xFF00FFF0
-
 
 class IdentifyError(Exception):
     """The part could not be identified; the message says what was read and what to do."""
@@ -31,10 +27,11 @@ def _field(value, part, path):
 
 def identify(db, read):
     """The Identity of the connected part; raises IdentifyError."""
-    cpuid = _word(read, cortexm.CPUID)
+    f = cortexm.facts()
+    cpuid = _word(read, f.cpuid)
     if cpuid is None:
-        raise IdentifyError("cannot read CPUID at 0x%08x: is the target halted and connected?" % cortexm.CPUID)
-    cores = [p for p in db.parts if int(p.raw["cpuid"], 16) & CPUID_CORE_MASK == cpuid & CPUID_CORE_MASK]
+        raise IdentifyError("cannot read CPUID at 0x%08x: is the target halted and connected?" % f.cpuid)
+    cores = [p for p in db.parts if int(p.raw["cpuid"], 16) & f.cpuid_core_mask == cpuid & f.cpuid_core_mask]
     if not cores:
         raise IdentifyError("CPUID 0x%08x matches no core of the part database (%s); name the part "
                             "with --part" % (cpuid, ", ".join(db.names())))

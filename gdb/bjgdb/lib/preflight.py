@@ -57,11 +57,12 @@ class Snapshot:
 def addresses(db, part):
     """Every word the checks read."""
     p = part
-    out = [p.system_memory.base, p.system_memory.base + 4, p.flash.base] + [b.base for b in p.banks]
+    out = [p.system_memory.base, p.system_memory.base + cortexm.facts().reset_vector, p.flash.base] + \
+        [b.base for b in p.banks]
     for path in ("SCB.VTOR", "SYST.CSR"):
-        out.append(cortexm.core_reg(db, p, path))
+        out.append(db.core_reg(path, p.core))
     for kind in ("ISER", "ISPR"):
-        base = cortexm.core_reg(db, p, "NVIC." + kind)
+        base = db.core_reg("NVIC." + kind, p.core)
         out += [base + 4 * k for k in range((p.raw["nvic_irqs"] + 31) // 32)]
     remap = p.raw["remap"]
     for path in ("RCC.CFGR", "RCC.CR", "RCC.CSR", "IWDG.PR", "IWDG.RLR", remap and remap["register"],
@@ -116,7 +117,8 @@ def branch_target(s):
         return finding("branch-target", "warn", "no branch with a known target within %d instructions of the PC "
                        "0x%08x: run preflight at (or just before) the branch into the ROM to check its target"
                        % (LOOKAHEAD, s.regs["pc"]), src)
-    entry = s.word(s.part.system_memory.base + 4)
+    vector = s.part.system_memory.base + cortexm.facts().reset_vector
+    entry = s.word(vector)
     if not target & 1:
         return finding("branch-target", "fail", "the branch goes to 0x%08x without the Thumb bit: the core "
                        "faults (INVSTATE) on the first instruction there" % target, src)
@@ -126,7 +128,7 @@ def branch_target(s):
         else:
             what = "not the ROM's reset vector"
         return finding("branch-target", "fail", "the branch goes to 0x%08x, %s; the ROM starts at 0x%08x "
-                       "(the word at 0x%08x)" % (target, what, entry, s.part.system_memory.base + 4), src)
+                       "(the word at 0x%08x)" % (target, what, entry, vector), src)
     return finding("branch-target", "pass", "the branch goes to the ROM's reset vector 0x%08x" % target, src)
 
 
@@ -169,7 +171,7 @@ def stack_pointer(s):
 
 def primask(s):
     src = "%s §5.4; AN2606 §4.1 (re-enable interrupts before jumping)" % NOTE
-    if s.regs.get("primask", 0) & 1:
+    if s.regs.get("primask", 0) & cortexm.facts().primask_pm:
         return finding("primask", "warn", "PRIMASK = 1: interrupts stay disabled in the ROM, which does "
                        "not re-enable them (bootloaders that use interrupts, e.g. USB DFU, then fail)", src)
     return finding("primask", "pass", "PRIMASK = 0", src)
@@ -178,7 +180,7 @@ def primask(s):
 def interrupts(s):
     src = "%s §5.4; AN2606 §4.1 (disable interrupts, clear pending interrupts)" % NOTE
     n = s.part.raw["nvic_irqs"]
-    iser, ispr = (cortexm.core_reg(s.db, s.part, "NVIC." + k) for k in ("ISER", "ISPR"))
+    iser, ispr = (s.db.core_reg("NVIC." + k, s.part.core) for k in ("ISER", "ISPR"))
     enabled, pending = [], []
     for k in range((n + 31) // 32):
         e, p = s.word(iser + 4 * k), s.word(ispr + 4 * k)
@@ -186,7 +188,7 @@ def interrupts(s):
             return finding("interrupts", "warn", "cannot read NVIC_ISER/ISPR", src)
         enabled += [32 * k + b for b in range(32) if e >> b & 1]
         pending += [32 * k + b for b in range(32) if p >> b & 1]
-    masked = s.regs.get("primask", 0) & 1
+    masked = s.regs.get("primask", 0) & cortexm.facts().primask_pm
     both = sorted(set(enabled) & set(pending))
     if both and not masked:
         return finding("interrupts", "fail", "IRQ %s enabled and pending with PRIMASK = 0: it is taken as "
@@ -203,11 +205,11 @@ def _irqs(numbers):
 
 def systick(s):
     src = "%s §5.5 (zero SYST_CSR, SYST_RVR, SYST_CVR)" % NOTE
-    csr = s.word(cortexm.core_reg(s.db, s.part, "SYST.CSR"))
+    csr = s.word(s.db.core_reg("SYST.CSR", s.part.core))
     if csr is None:
         return finding("systick", "warn", "cannot read SYST_CSR", src)
-    enable = csr & cortexm.core_bit(s.db, s.part, "SYST.CSR.ENABLE")
-    tickint = csr & cortexm.core_bit(s.db, s.part, "SYST.CSR.TICKINT")
+    enable = csr & s.db.core_bit("SYST.CSR.ENABLE", s.part.core)
+    tickint = csr & s.db.core_bit("SYST.CSR.TICKINT", s.part.core)
     if enable and tickint:
         return finding("systick", "fail", "SysTick is running with its interrupt on (SYST_CSR = 0x%08x): it "
                        "fires inside the ROM, which uses SysTick itself" % csr, src)
@@ -220,7 +222,7 @@ def systick(s):
 def vector_table(s):
     src = "%s §5.3 (remap system memory at 0, or VTOR)" % NOTE
     sysmem = s.part.system_memory
-    vtor_addr = cortexm.core_reg(s.db, s.part, "SCB.VTOR")
+    vtor_addr = s.db.core_reg("SCB.VTOR", s.part.core)
     vtor = 0 if vtor_addr is None else s.word(vtor_addr)
     if vtor is None:
         return finding("vector-table", "warn", "cannot read VTOR", src)
@@ -256,9 +258,9 @@ def control(s):
     src = "%s §5.7 (back to MSP and privileged mode)" % NOTE
     value = s.regs.get("control", 0)
     problems = []
-    if value & cortexm.CONTROL_SPSEL:
+    if value & cortexm.facts().control_spsel:
         problems.append("the stack pointer is PSP (CONTROL.SPSEL = 1)")
-    if value & cortexm.CONTROL_NPRIV:
+    if value & cortexm.facts().control_npriv:
         problems.append("the code is unprivileged (CONTROL.nPRIV = 1)")
     if problems:
         return finding("control", "fail", "%s: the ROM expects MSP and privileged mode" % " and ".join(problems), src)

@@ -161,7 +161,8 @@ class StopRules:
 
     def _reset(self, step):
         pre, post = step.pre, step.post
-        if cortexm.ipsr(post["xpsr"]) != 0 or post.get("lr") != cortexm.RESET_LR:
+        reset_lr = cortexm.facts().reset_lr
+        if cortexm.ipsr(post["xpsr"]) != 0 or post.get("lr") != reset_lr:
             return None
         sequential = post["pc"] == (pre["pc"] + step.insn.size) & 0xFFFFFFFF
         if sequential:
@@ -169,33 +170,34 @@ class StopRules:
         # The core restarts at the reset vector of whatever the boot alias at 0 shows, with LR =
         # 0xFFFFFFFF. A branch that happens to go there cannot also have set LR so, unless the
         # instruction itself wrote LR (checked last, as it needs no memory read).
-        vector = self.memory(4, 4)
+        vector = self.memory(cortexm.facts().reset_vector, 4)
         if vector is None or post["pc"] != int.from_bytes(vector, "little") & ~1:
             return None
-        if writes_pc(step.insn) and pre.get("lr") == cortexm.RESET_LR:
+        if writes_pc(step.insn) and pre.get("lr") == reset_lr:
             return None
         return Stop("reset", "the target reset during step %d (0x%08x %s): PC 0x%08x is the reset "
-                    "vector with LR = 0xffffffff" % (self.steps - 1, step.pc, step.insn.text, post["pc"]))
+                    "vector with LR = 0x%08x" % (self.steps - 1, step.pc, step.insn.text, post["pc"], reset_lr))
 
     def _fault(self, step):
         pre, post = step.pre, step.post
         before, after = cortexm.ipsr(pre["xpsr"]), cortexm.ipsr(post["xpsr"])
-        entered = after != 0 and after != before and post.get("lr", 0) >= cortexm.EXC_RETURN_MIN
+        entered = after != 0 and after != before and cortexm.is_exc_return(post.get("lr"))
         region = self.region(post["pc"])
         if not entered and region not in ("unmapped", "core-peripheral"):
             return None
-        dhcsr = self.memory(cortexm.DHCSR, 4)
-        lockup = bool(dhcsr and int.from_bytes(dhcsr, "little") & cortexm.DHCSR_S_LOCKUP)
+        f = cortexm.facts()
+        dhcsr = self.memory(f.dhcsr, 4)
+        lockup = bool(dhcsr and int.from_bytes(dhcsr, "little") & f.dhcsr_s_lockup)
         if not entered and not lockup:
             return None
         fault_pc = step.pc
         if entered and not lockup:
             # The exception frame's return address ([v6M] B1.5.6): the faulting instruction for a
             # fault, the next instruction to run for an interrupt.
-            frame = self.memory((post["sp"] + 24) & 0xFFFFFFFF, 4)
+            frame = self.memory(cortexm.stacked_pc_address(post["sp"]), 4)
             if frame is not None:
                 fault_pc = int.from_bytes(frame, "little")
-        name = cortexm.EXCEPTION_NAMES.get(after, "IRQ %d" % (after - 16) if after >= 16 else "exception %d" % after)
+        name = cortexm.exception_name(after)
         what = "while fetching the instruction at 0x%08x" % step.pc if step.insn is None else \
             "at step %d (0x%08x %s)" % (self.steps - 1, step.pc, step.insn.text)
         if lockup:

@@ -120,9 +120,9 @@ class Engine:
         """True when the step entered an exception whose frame returns to this very instruction: it
         faulted, or an interrupt was taken before it ran. Either way it made no data access."""
         after = cortexm.ipsr(post["xpsr"])
-        if after == 0 or after == cortexm.ipsr(pre["xpsr"]) or post.get("lr", 0) < cortexm.EXC_RETURN_MIN:
+        if after == 0 or after == cortexm.ipsr(pre["xpsr"]) or not cortexm.is_exc_return(post.get("lr")):
             return False
-        frame_pc = (post["sp"] + 24) & 0xFFFFFFFF
+        frame_pc = cortexm.stacked_pc_address(post["sp"])
         if not self.readable(frame_pc):
             return False
         return int.from_bytes(self.link.read(frame_pc, 4), "little") & ~1 == pc

@@ -3,13 +3,13 @@ and the bootloader ID byte splits a shared DEV_ID."""
 import pytest
 
 import parts
-from bjgdb.lib import cortexm, identify
+from bjgdb.lib import identify
 
 DB = parts.load()
 
 
 def memory_of(part, rev=0x1000, bootloader_byte=None):
-    words = {cortexm.CPUID: int(part.raw["cpuid"], 16),
+    words = {DB.core_reg("SCB.CPUID"): int(part.raw["cpuid"], 16),
              part.reg_addr("DBGMCU.IDCODE"): rev << 16 | part.dev_id}
 
     def read(addr, size):

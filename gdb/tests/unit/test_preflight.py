@@ -3,7 +3,7 @@ recipes is flagged by the check that names it, with a source."""
 import pytest
 
 import parts
-from bjgdb.lib import cortexm, preflight
+from bjgdb.lib import preflight
 from thumb import assemble
 
 DB = parts.load()
@@ -27,7 +27,7 @@ class Chip:
         lsb, width, values = p.field("SYSCFG.CFGR1.MEM_MODE")
         self.words[p.reg_addr("SYSCFG.CFGR1")] = values["SYSTEM_FLASH"] << lsb
         for path in ("SCB.VTOR", "SYST.CSR", "NVIC.ISER", "NVIC.ISPR"):
-            self.words[cortexm.core_reg(DB, p, path)] = 0
+            self.words[DB.core_reg(path, p.core)] = 0
         self.code = assemble(branch.split(";"), "m0")
         self.regs = {"r%d" % n: 0 for n in range(13)}
         self.regs.update(r3=ENTRY, sp=0x20000800, msp=0x20000800, psp=0, lr=0x08000401, pc=JUMP_PC,
@@ -80,15 +80,15 @@ def test_not_at_a_branch_says_so():
 
 def test_systick_running():
     chip = Chip("stm32l031")
-    chip.set(cortexm.core_reg(DB, chip.part, "SYST.CSR"), 0x7)
+    chip.set(DB.core_reg("SYST.CSR", chip.part.core), 0x7)
     assert statuses(chip)["systick"] == "fail"
 
 
 def test_irq_pending():
     chip = Chip("stm32l031")
     irq = 28
-    chip.set(cortexm.core_reg(DB, chip.part, "NVIC.ISER"), 1 << irq)
-    chip.set(cortexm.core_reg(DB, chip.part, "NVIC.ISPR"), 1 << irq)
+    chip.set(DB.core_reg("NVIC.ISER", chip.part.core), 1 << irq)
+    chip.set(DB.core_reg("NVIC.ISPR", chip.part.core), 1 << irq)
     f = chip.findings()["interrupts"]
     assert f["status"] == "fail" and "28" in f["message"]
 
