@@ -4,7 +4,7 @@ its pid, whatever ends the command: success, an error, Ctrl-C, SIGTERM or SIGHUP
 - `start(argv, **popen_args)` starts a process and registers it as one step: a signal that arrives
   meanwhile is held until the process is registered, then raised (a KeyboardInterrupt from inside
   Popen, after the fork, would leave a child that no one knows). After stop_all() it starts nothing.
-- `stop(proc)` stops one: a first signal (SIGTERM), SIGKILL after a grace period, reaped. It stays
+- `stop(proc)` stops one: SIGTERM, SIGKILL after a grace period, reaped. It stays
   registered until it is reaped, so a stop cut short by a signal is finished by stop_all().
 - `stop_all()`, main()'s way out, stops every registered process and every other child of bootjump
   still running (OpenOCD is started by openocd/launch.py's own Popen, which a signal can cut short
@@ -78,9 +78,9 @@ def start(argv, **popen_args):
     return proc
 
 
-def stop(proc, grace=2.0, first=signal.SIGTERM):
-    """Stop one process by pid: `first` (SIGTERM), then SIGKILL after `grace` seconds."""
-    proc.send_signal(first)      # nothing when it has exited already
+def stop(proc, grace=2.0):
+    """Stop one process by pid: SIGTERM, then SIGKILL after `grace` seconds; its exit status."""
+    proc.send_signal(signal.SIGTERM)     # nothing when it has exited already
     try:
         proc.wait(grace)
     except subprocess.TimeoutExpired:
