@@ -12,6 +12,7 @@ targets; the emulator starts with it in flash. OpenOCD is started and stopped by
 import contextlib
 import os
 import socket
+import tempfile
 
 from openocd.launch import OpenOCD, OpenOCDError, board_config, emu_config
 
@@ -107,19 +108,18 @@ def _openocd(configs, variables=None):
                 os.path.relpath(cfg), "" if variables else ": openocd/board/ has no board file for this "
                 "part's family yet; give one with --target openocd=CFG"))
     # openocd/launch.py starts and stops OpenOCD by pid; if a signal cuts it short before its stop
-    # runs, procs.stop_all() stops OpenOCD as a child bin/ did not start itself.
-    ocd = OpenOCD(configs, variables=variables)
-    try:
-        ocd.start()
-    except OpenOCDError as e:
-        raise _openocd_failed(e) from None
-    except BaseException:
-        ocd.stop()      # Ctrl-C while OpenOCD starts
-        raise
-    try:
-        yield ocd
-    finally:
-        ocd.stop()
+    # runs, procs.stop_all() stops OpenOCD as a child bin/ did not start itself. The log is a
+    # temporary file of ours (launch.py leaves its own behind when OpenOCD exits before its servers).
+    with tempfile.NamedTemporaryFile(prefix="bootjump-openocd-", suffix=".log") as log:
+        ocd = OpenOCD(configs, variables=variables, log_path=log.name)
+        try:
+            try:
+                ocd.start()
+            except OpenOCDError as e:
+                raise _openocd_failed(e) from None
+            yield ocd
+        finally:
+            ocd.stop()
 
 
 @contextlib.contextmanager
