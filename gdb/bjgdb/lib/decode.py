@@ -13,6 +13,10 @@ _REG_NAMES.update({arm.ARM_REG_SP: "sp", arm.ARM_REG_LR: "lr", arm.ARM_REG_PC: "
 REG_NUMBER = {name: n for n, name in enumerate(["r%d" % i for i in range(13)] + ["sp", "lr", "pc"])}
 
 
+class DecodeError(Exception):
+    """The bytes at the PC are not an instruction capstone knows."""
+
+
 def thumb_size(first_halfword):
     """2 or 4: a Thumb instruction is 32-bit when its first halfword starts 0b11101, 0b11110 or
     0b11111 ([v7M] A5.1)."""
@@ -56,16 +60,18 @@ class Decoder:
         self._cs.detail = True
         self._cache = {}
 
-    def decode(self, address, code):
+    def decode(self, address, code, undecodable_ok=False):
         """Decode the instruction at address from code (2 or 4 bytes, exactly its size as
-        thumb_size() gives it); an undecodable Insn when capstone cannot."""
+        thumb_size() gives it). When capstone cannot: DecodeError, or with undecodable_ok an
+        undecodable Insn (what the core executed, or faulted on, is a step all the same)."""
         key = (address, bytes(code))
         hit = self._cache.get(key)
-        if hit is not None:
-            return hit
-        found = list(self._cs.disasm(bytes(code), address, 1))
-        # A size other than the one the first halfword implies is not what the core would execute.
-        decoded = found[0] if found and found[0].size == len(code) else None
-        insn = Insn(address, bytes(code), decoded)
-        self._cache[key] = insn
-        return insn
+        if hit is None:
+            found = list(self._cs.disasm(bytes(code), address, 1))
+            # A size other than the one the first halfword implies is not what the core executes.
+            hit = Insn(address, bytes(code), found[0] if found and found[0].size == len(code) else None)
+            self._cache[key] = hit
+        if hit.undecodable and not undecodable_ok:
+            raise DecodeError("capstone cannot decode %s at 0x%08x as a Thumb instruction"
+                              % (bytes(code).hex(), address))
+        return hit

@@ -10,7 +10,7 @@ Each check is a pure function of the resulting Snapshot and returns one finding.
 from capstone import arm
 
 from . import cortexm
-from .decode import Decoder, reg_name, thumb_size
+from .decode import DecodeError, Decoder, reg_name, thumb_size
 
 NOTE = "notes/st-bootloader-facts.md"
 # The activation profiles whose ROM re-checks user flash when it is entered by a jump
@@ -95,10 +95,10 @@ def _code(pc, read):
         code = first if thumb_size(int.from_bytes(first, "little")) == 2 else read(pc, 4)
         if code is None:
             break
-        insn = decoder.decode(pc, code)
-        if insn.undecodable:    # the lookahead cannot follow it (the core normally faults there)
+        try:
+            out.append(decoder.decode(pc, code))
+        except DecodeError:     # the lookahead cannot follow it (the core normally faults there)
             break
-        out.append(insn)
         pc += len(code)
     return out
 

@@ -88,7 +88,7 @@ class Engine:
         pre = self.regs
         pc = pre["pc"] & ~1
         try:
-            insn = self.decoder.decode(pc, self.fetch(pc))
+            insn = self.decoder.decode(pc, self.fetch(pc), undecodable_ok=True)
         except RemoteError:
             insn = None
         try:
@@ -149,7 +149,7 @@ class Engine:
             post.update((n, int(v, 16)) for n, v in rec["regs"].items())
             post["pc"] = int((records[k + 1] if k + 1 < len(records) else last)["pc"], 16)
             pc = int(rec["pc"], 16)
-            insn = self.decoder.decode(pc, bytes.fromhex(rec["bytes"]))
+            insn = self.decoder.decode(pc, bytes.fromhex(rec["bytes"]), undecodable_ok=True)
             mem = [{"op": a["op"], "addr": int(a["addr"], 16), "size": a["size"], "value": int(a["value"], 16)}
                    for a in rec["mem"]]
             steps.append(Step(pc, insn, pre, post, mem))
