@@ -62,7 +62,9 @@ enum chip_halt_reason {
 enum chip_state chip_run(struct chip *chip, uint64_t max_instructions);
 /* Execute exactly one instruction and halt (CHIP_HALT_STEP). If an enabled exception is pending
  * and not masked, the step enters it and halts on the handler's first instruction, as a Cortex-M
- * does with DHCSR.C_STEP and C_MASKINTS clear. */
+ * does with DHCSR.C_STEP and C_MASKINTS clear. A fault is the faulting instruction's step: a branch
+ * to an even address (BX/BLX) halts at the target with xPSR.T clear, and the next step enters the
+ * INVSTATE fault there. */
 enum chip_state chip_step(struct chip *chip);
 void chip_halt(struct chip *chip);  /* request a debug halt; takes effect before the next instruction */
 void chip_resume(struct chip *chip);

@@ -182,15 +182,20 @@ static bool insn_attention(struct chip *chip, uint32_t pc)
 	return true;
 }
 
+/* The instruction at pc is about to be attempted: false when it must not be (see insn_attention). */
+static bool insn_may_start(struct chip *chip, uint32_t pc)
+{
+	chip->cur_pc = pc;
+	return chip->insns < chip->attention || insn_attention(chip, pc);
+}
+
 static void hook_insn(uc_engine *uc, uint64_t address, uint32_t size, void *user)
 {
 	struct chip *chip = user;
 	(void)uc;
 	(void)size;
-	chip->cur_pc = (uint32_t)address;
-	if (chip->insns >= chip->attention && !insn_attention(chip, (uint32_t)address))
-		return;
-	chip->insns++;
+	if (insn_may_start(chip, (uint32_t)address))
+		chip->insns++;
 }
 
 /* The instruction being executed did not complete (it faulted or stopped at a BKPT). */
@@ -397,7 +402,15 @@ void cpu_emulate(struct chip *chip)
 		 * clear, e.g. after BX to an even address) with UC_ERR_EXCEPTION. */
 		chip->fault_taken = false;
 		if (e == UC_ERR_EXCEPTION) {
-			exc_fault(chip, FAULT_INVSTATE, pc, 0);
+			/* Unicorn raises INVSTATE while translating the instruction at pc, before the
+			 * per-instruction hook runs for it, so the hook's work between two instructions is
+			 * done here. The fault belongs to that next instruction, not to the branch that
+			 * cleared EPSR.T (DDI0419/DDI0403, BX and BLX: the fault is taken when the next
+			 * instruction executes, with the branch target as stacked PC): a single step that
+			 * retired the branch ends here with PC = target and T=0, and the next step takes the
+			 * fault; a halt request, a breakpoint or a pending interrupt also comes first. */
+			if (insn_may_start(chip, pc))
+				exc_fault(chip, FAULT_INVSTATE, pc, 0);
 		} else {
 			cpu_unretire(chip);
 			exc_fault(chip, FAULT_UNDEFINSTR, pc, 0);

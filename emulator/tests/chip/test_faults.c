@@ -87,3 +87,102 @@ EMUTEST(lockup)
 	CHECK(!(mem_word(chip, DHCSR) & BJ_CORE_DCB_DHCSR_S_LOCKUP), "S_LOCKUP clear after reset");
 	chip_destroy(chip);
 }
+
+/* How a debugger steps: chip_step() (the GDB stub's s, bj-step) or DHCSR.C_STEP written over the
+ * bus (OpenOCD through the JTAG port). */
+static void step_by_api(struct emutest_ctx *t, struct chip *chip)
+{
+	(void)t;
+	chip_step(chip);
+}
+
+static void step_by_dhcsr(struct emutest_ctx *t, struct chip *chip)
+{
+	uint32_t v = (BJ_CORE_DCB_DHCSR_DBGKEY_KEY << BJ_CORE_DCB_DHCSR_DBGKEY_SHIFT) | BJ_CORE_DCB_DHCSR_C_DEBUGEN |
+		     BJ_CORE_DCB_DHCSR_C_STEP;
+	chip_mem_write(chip, DHCSR, &v, 4);
+}
+
+/* The INVSTATE scenario halted on its BX to an even address; NULL (and a failure) if it never got there. */
+static struct chip *halted_on_invstate_bx(struct emutest_ctx *t, uint32_t *bx, uint32_t *target)
+{
+	struct fw_options o = {.mailbox = FAULT_INVSTATE};
+	struct chip *chip = fw_start(t, "faults", &o);
+	if (!chip)
+		return NULL;
+	chip_halt(chip);
+	/* The firmware records the target, then the branch's own address, just before the branch. */
+	for (unsigned i = 0; i < 100000 && fw_value(chip, 1) == 0; i++)
+		chip_step(chip);
+	*target = fw_value(chip, 0);
+	*bx = fw_value(chip, 1) & ~1u;
+	for (unsigned i = 0; i < 100 && chip_reg_read(chip, CHIP_PC) != *bx; i++)
+		chip_step(chip);
+	if (chip_reg_read(chip, CHIP_PC) != *bx || chip_state(chip) != CHIP_HALTED) {
+		emutest_fail(t, __FILE__, __LINE__, "the INVSTATE scenario never halted on its branch (PC 0x%08x)",
+			     chip_reg_read(chip, CHIP_PC));
+		chip_destroy(chip);
+		return NULL;
+	}
+	return chip;
+}
+
+/* Silicon (DDI0419/DDI0403, BX): BX to an even address retires and clears EPSR.T; the INVSTATE
+ * fault is taken when the next instruction executes, with the target as stacked PC. So a halting
+ * debug step of the BX halts at the target with T=0 and nothing entered, and the next step takes
+ * the fault. Both ways of stepping, and bj-step's exception catch, which halts before the entry. */
+EMUTEST(invstate_step)
+{
+	static const struct {
+		const char *how;
+		void (*step)(struct emutest_ctx *t, struct chip *chip);
+		bool catch;
+	} ways[] = {{"chip_step", step_by_api, false}, {"DHCSR.C_STEP", step_by_dhcsr, false},
+		    {"chip_step with the exception catch", step_by_api, true}};
+	uint32_t ipsr_mask = BJ_ARCH_XPSR_EXCEPTION_MASK << BJ_ARCH_XPSR_EXCEPTION_SHIFT;
+
+	for (size_t w = 0; w < sizeof ways / sizeof ways[0]; w++) {
+		uint32_t bx, target;
+		struct chip *chip = halted_on_invstate_bx(t, &bx, &target);
+		if (!chip)
+			return;
+		const char *how = ways[w].how;
+		chip_set_exception_catch(chip, ways[w].catch);
+		uint64_t n = chip_instructions(chip);
+		uint32_t sp = chip_reg_read(chip, CHIP_SP);
+
+		ways[w].step(t, chip);
+		uint32_t xpsr = chip_reg_read(chip, CHIP_XPSR);
+		CHECK(chip_state(chip) == CHIP_HALTED && chip_halt_reason(chip) == CHIP_HALT_STEP,
+		      "%s over the BX: halted by the step (state %d, reason %d)", how, chip_state(chip), chip_halt_reason(chip));
+		CHECK(chip_reg_read(chip, CHIP_PC) == target, "%s over the BX: PC 0x%08x, want the target 0x%08x", how,
+		      chip_reg_read(chip, CHIP_PC), target);
+		CHECK(!(xpsr & XPSR_T), "%s over the BX: xPSR 0x%08x has T clear", how, xpsr);
+		CHECK((xpsr & ipsr_mask) == 0, "%s over the BX: still in Thread mode (xPSR 0x%08x)", how, xpsr);
+		CHECK(chip_instructions(chip) == n + 1, "%s over the BX: the BX retired (%llu instructions)", how,
+		      (unsigned long long)(chip_instructions(chip) - n));
+		CHECK(chip_reg_read(chip, CHIP_SP) == sp && fw_word(chip, FW_OFF(faults)) == 0,
+		      "%s over the BX: nothing stacked, no handler ran", how);
+
+		ways[w].step(t, chip);
+		xpsr = chip_reg_read(chip, CHIP_XPSR);
+		CHECK(chip_instructions(chip) == n + 1, "%s at the target: nothing retired", how);
+		if (ways[w].catch) {
+			CHECK(chip_halt_reason(chip) == CHIP_HALT_VCATCH && chip_reg_read(chip, CHIP_PC) == target &&
+				      (xpsr & ipsr_mask) == 0 && chip_reg_read(chip, CHIP_SP) == sp,
+			      "%s at the target: halted before the fault's entry (reason %d, PC 0x%08x, xPSR 0x%08x)", how,
+			      chip_halt_reason(chip), chip_reg_read(chip, CHIP_PC), xpsr);
+			chip_set_exception_catch(chip, false);
+			ways[w].step(t, chip);
+			xpsr = chip_reg_read(chip, CHIP_XPSR);
+		}
+		/* Not enabled in SHCSR (reset), the UsageFault escalates to HardFault on ARMv7-M too. */
+		CHECK_EQ((xpsr & ipsr_mask) >> BJ_ARCH_XPSR_EXCEPTION_SHIFT, BJ_ARCH_EXC_HARDFAULT, "exception after the fault step");
+		uint32_t frame = chip_reg_read(chip, CHIP_SP);
+		CHECK_EQ(frame, sp - 32, "the fault stacked one basic frame");
+		CHECK_EQ(mem_word(chip, frame + 24), target, "stacked PC: the branch target");
+		CHECK(!(mem_word(chip, frame + 28) & XPSR_T), "%s: the stacked xPSR has T clear", how);
+		CHECK(chip_state(chip) == CHIP_HALTED, "%s: the fault step halts at the handler", how);
+		chip_destroy(chip);
+	}
+}

@@ -1,10 +1,12 @@
 /* HardFault causes, one per run, picked by the mailbox. v[0] is where the fault must be taken:
- * the faulting instruction (the branch target for INVSTATE). */
+ * the faulting instruction (the branch target for INVSTATE; v[1] is then the branch itself, where
+ * a debugger steps from). */
 #include "bj_part.h"
 #include "fw.h"
 #include "scenarios.h"
 
-extern char site_udf[], site_unaligned[], site_bus_read[], site_bus_write[], site_rom_write[], invstate_target[];
+extern char site_udf[], site_unaligned[], site_bus_read[], site_bus_write[], site_rom_write[], invstate_target[],
+	invstate_bx[];
 
 void fw_on_hardfault(void)
 {
@@ -39,8 +41,10 @@ int main(void)
 		break;
 	case FAULT_INVSTATE:
 		fw_record((uint32_t)invstate_target);
+		fw_record((uint32_t)invstate_bx);
 		/* BX to an even address clears EPSR.T: the next instruction faults (INVSTATE). */
-		__asm volatile("ldr r0, =invstate_target\nbx r0\n.balign 4\n.global invstate_target\ninvstate_target: nop\n" ::: "r0");
+		__asm volatile("ldr r0, =invstate_target\n.global invstate_bx\ninvstate_bx: bx r0\n.balign 4\n"
+			       ".global invstate_target\ninvstate_target: nop\n" ::: "r0");
 		break;
 	}
 	fw_record(0x0c0ffee0); /* reached only if nothing faulted */
