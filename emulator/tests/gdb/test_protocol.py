@@ -10,16 +10,39 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import fwbuild
+import parts
 from rspclient import RspClient
 
-# Comparators of the core: FPB instruction comparators and DWT comparators (ARMv6-M: Cortex-M0/M0+
-# TRMs, 4 and 2; ARMv7-M: Cortex-M3/M4 TRMs, 6 and 4).
-COMPARATORS = {"cortex-m0": (4, 2), "cortex-m0plus": (4, 2), "cortex-m3": (6, 4), "cortex-m4": (6, 4)}
-PC, XPSR = 15, 25
-AIRCR, AIRCR_SYSRESETREQ = 0xE000ED0C, 0x05FA0004  # VECTKEY 0x05FA | SYSRESETREQ (ARMv6-M ARM B3.2.6)
-VTOR = 0xE000ED08  # ARMv6-M ARM B3.2.5 (present on the Cortex-M0+)
-HARDFAULT = 3
-THUMB = {"nop": 0xBF00, "str r1, [r0]": 0x6001, "udf #0": 0xDE00, "svc #0": 0xDF00, "b .": 0xE7FE}
+PC, XPSR = 15, 25  # GDB's register numbers (the target description)
+THUMB = {"nop": 0xBF00, "str r1, [r0]": 0x6001, "udf #0": 0xDE00, "svc #0": 0xDF00, "b .": 0xE7FE, "bx r0": 0x4700}
+
+# Core facts from the part database (its `cores` and `architectures`).
+DB = parts.load()
+AIRCR = DB.core_reg("SCB.AIRCR")
+_vectkey_lsb, _, _vectkey = DB.core_field("SCB.AIRCR.VECTKEY")
+AIRCR_SYSRESETREQ = _vectkey["KEY"] << _vectkey_lsb | DB.core_bit("SCB.AIRCR.SYSRESETREQ")
+XPSR_T = DB.arch_bit("XPSR.T")
+_ipsr_lsb, _ipsr_width = DB.arch_field("XPSR.EXCEPTION")
+HARDFAULT = DB.arch_numbers("exceptions")["HARDFAULT"]
+
+
+def ipsr(xpsr):
+    return xpsr >> _ipsr_lsb & ((1 << _ipsr_width) - 1)
+
+
+def comparators(core):
+    """(FPB instruction comparators, DWT comparators) of a core: FP_CTRL.NUM_CODE and DWT_CTRL.NUMCOMP
+    in the database's reset values, as a debugger reads them from the silicon."""
+    def ctrl(block):
+        per = DB.raw["cores"][core]["peripherals"][block]
+        desc = DB.ip[per["ip"]]["registers"]["CTRL"]
+        value = parts.num(desc["reset"])
+        return {name: value >> f["lsb"] & ((1 << f["width"]) - 1) for name, f in desc["fields"].items()}, desc
+
+    fp, fp_desc = ctrl("FP")
+    # NUM_CODE2 (ARMv7-M only) holds the bits above NUM_CODE1's.
+    num_code = fp["NUM_CODE1"] | fp.get("NUM_CODE2", 0) << fp_desc["fields"]["NUM_CODE1"]["width"]
+    return num_code, ctrl("DWT")[0]["NUMCOMP"]
 
 
 def xfer(client, obj):
@@ -67,7 +90,7 @@ def test_target_description_and_memory_map(emu, fw):
 
 def test_comparator_limits(emu, fw):
     part = fw.part
-    n_bp, n_wp = COMPARATORS[part.core]
+    n_bp, n_wp = comparators(part.core)
     with connect(emu) as c:
         for i in range(n_bp):
             assert c.ask("Z1,%x,2" % (part.flash.base + 0x100 + 2 * i)) == "OK"
@@ -94,7 +117,7 @@ def test_breakpoint_in_ram_uses_a_comparator_and_ctrl_c(emu, fw):
         assert c.ask("Z0,%x,2" % (sram + 2)) == "OK"
         assert c.read_mem(sram, 6) == before  # no BKPT written into RAM
         c.write_reg(PC, sram)
-        c.write_reg(XPSR, 1 << 24)
+        c.write_reg(XPSR, XPSR_T)
         stop = c.ask("vCont;c")
         assert stop.startswith("T05") and "hwbreak:;" in stop
         assert "0f:%s;" % (sram + 2).to_bytes(4, "little").hex() in stop
@@ -166,14 +189,14 @@ def test_bj_step_stops_before_exceptions_and_after_resets(emu, fw):
         # A fault: nothing retires, nothing is stacked, the PC stays on the faulting instruction.
         put_code(c, sram, "nop", "udf #0")
         c.write_reg(PC, sram)
-        c.write_reg(XPSR, 1 << 24)
+        c.write_reg(XPSR, XPSR_T)
         sp = c.read_reg(13)
         steps, stopped = bj_step(c, "10")
         assert [s["pc"] for s in steps] == ["0x%08x" % sram]
         assert stopped == {"stopped": "exception", "pc": "0x%08x" % (sram + 2)} and c.read_reg(13) == sp
         # The plain path then enters it as usual: one step lands in HardFault (IPSR 3).
         stop = c.ask("s")
-        assert stop.startswith("T05") and c.read_reg(XPSR) & 0x1FF == 3 and c.read_reg(13) == sp - 32
+        assert stop.startswith("T05") and ipsr(c.read_reg(XPSR)) == HARDFAULT and c.read_reg(13) == sp - 32
 
         # A reset: the store to AIRCR is printed, then the stop at the reset vector.
         ok, _ = c.monitor("reset halt")
@@ -184,6 +207,60 @@ def test_bj_step_stops_before_exceptions_and_after_resets(emu, fw):
         steps, stopped = bj_step(c, "10")
         assert len(steps) == 1 and steps[0]["mem"][0]["addr"] == "0x%08x" % AIRCR, (steps, stopped)
         assert stopped["stopped"] == "reset" and stopped["pc"] == "0x%08x" % c.read_reg(PC)
+
+
+# One part of each core type of the database.
+CORE_PARTS = sorted({p.core: p.name for p in reversed(DB.parts)}.items())
+
+
+@pytest.mark.parametrize("core,part_name", CORE_PARTS)
+def test_branch_to_an_even_address_steps_like_silicon(core, part_name, tmp_path):
+    """BX to an even address retires and clears EPSR.T; the INVSTATE fault is taken when the next
+    instruction executes, stacked PC = the target (DDI0419/DDI0403, BX). So `s` (and vCont;s) halts at
+    the target with T clear, the next `s` enters HardFault (the UsageFault escalates: SHCSR is at
+    reset); bj-step prints the BX and stops before the entry, and the one plain step after it enters
+    it: the same steps either way."""
+    part = DB.lookup(part_name)
+    # BOOT0=1 boots the idle ROM, whose vector table then serves the fault on every part (erased
+    # flash does so only on parts with an empty check).
+    emu = fwbuild.Emulator(part.name, rom=fwbuild.idle_rom(str(tmp_path), part.name), boot0=1, gdb=True, halt=True)
+    emu.start(stderr_path=str(tmp_path / "emu.stderr"))
+    try:
+        with connect(emu) as c:
+            code = part.sram.base + 0x100
+            target = code + 0x10  # even: the BX clears the Thumb bit
+            put_code(c, code, "bx r0")
+            put_code(c, target, "nop")
+
+            def at_the_branch():
+                assert c.monitor("reset halt")[0]
+                c.write_reg(PC, code)
+                c.write_reg(XPSR, XPSR_T)
+                c.write_reg(0, target)
+                return c.read_reg(13)
+
+            def enters_the_fault(sp):
+                assert c.ask("s").startswith("T05")
+                assert ipsr(c.read_reg(XPSR)) == HARDFAULT and c.read_reg(13) == sp - 32
+                frame = c.read_mem(sp - 32, 32)
+                stacked_pc, stacked_xpsr = struct.unpack_from("<2I", frame, 24)
+                assert stacked_pc == target and not stacked_xpsr & XPSR_T
+
+            for step in ("s", "vCont;s"):
+                sp = at_the_branch()
+                assert c.ask(step).startswith("T05")
+                xpsr = c.read_reg(XPSR)
+                assert c.read_reg(PC) == target and not xpsr & XPSR_T and ipsr(xpsr) == 0, (step, hex(xpsr))
+                assert c.read_reg(13) == sp
+                enters_the_fault(sp)
+
+            sp = at_the_branch()
+            steps, stopped = bj_step(c, "10")
+            assert [s["pc"] for s in steps] == ["0x%08x" % code]
+            assert stopped == {"stopped": "exception", "pc": "0x%08x" % target} and c.read_reg(13) == sp
+            enters_the_fault(sp)
+    finally:
+        emu.stop()
 
 
 def test_monitor_commands(emu, fw):
@@ -215,14 +292,15 @@ def test_lockup_is_reported(emu, fw):
     with connect(emu) as c:
         table = struct.pack("<4I", base + 0x800, 0, 0, (base + 0x300) | 1)
         assert c.ask("M%x,%x:%s" % (base + 0x200, len(table), table.hex())) == "OK"
-        assert c.ask("M%x,4:%s" % (VTOR, struct.pack("<I", base + 0x200).hex())) == "OK"
+        vtor = DB.core_reg("SCB.VTOR", fw.part.core)  # the test part is a Cortex-M0+, which has one
+        assert c.ask("M%x,4:%s" % (vtor, struct.pack("<I", base + 0x200).hex())) == "OK"
         put_code(c, base + 0x300, "udf #0", "nop")
         put_code(c, base + 0x100, "udf #0", "nop")
         c.write_reg(PC, base + 0x100)
         steps, stopped = bj_step(c, "5")
         assert steps == [] and stopped["stopped"] == "exception"
         stop = c.ask("s")  # into the HardFault handler
-        assert stop.startswith("T05") and c.read_reg(PC) == base + 0x300 and c.read_reg(XPSR) & 0x1FF == HARDFAULT
+        assert stop.startswith("T05") and c.read_reg(PC) == base + 0x300 and ipsr(c.read_reg(XPSR)) == HARDFAULT
         steps, stopped = bj_step(c, "5")
         assert steps == [] and stopped["stopped"] == "lockup"
         assert c.ask("c").startswith("T0b")
