@@ -1,20 +1,38 @@
 /* Breakpoints and watchpoints on the core's own comparators, never on BKPT opcodes written into
  * memory, so nothing GDB does changes what the target reads and the silicon's limits apply.
  *
- * A breakpoint goes to the FPB (chip_bp_add). The FPB compares code-region addresses only, below
- * 0x20000000 (FPB revisions 0 and 1: ARMv6-M ARM DDI0419 §C1.8.3, ARMv7-M ARM DDI0403 §C1.11), so a
- * breakpoint in SRAM takes a DWT comparator in PC-match mode instead (FUNCTION 0b0100, DDI0419
- * §C1.7.5 / DDI0403 §C1.8.17), programmed through the debug port as a probe would: it halts like a
- * breakpoint and shares the DWT with the watchpoints. Watchpoints go to the DWT (chip_wp_add).
+ * A breakpoint goes to the FPB (chip_bp_add). The FPB compares FP_COMP.COMP, address bits 28:2, so
+ * it matches code-region addresses only, below 0x20000000 (FPB revisions 0 and 1: ARMv6-M ARM
+ * DDI0419 §C1.8.3, ARMv7-M ARM DDI0403 §C1.11); a breakpoint above takes a DWT comparator in
+ * PC-match mode instead (DDI0419 §C1.7.5 / DDI0403 §C1.8.17), programmed through the debug port as
+ * a probe would: it halts like a breakpoint and shares the DWT with the watchpoints. Watchpoints go
+ * to the DWT (chip_wp_add). Where the DWT is and its registers' layout come from the part
+ * database's `cores` (bj_parts.h).
  */
+#include <string.h>
+
 #include "gdbstub_priv.h"
 
-#define FPB_CODE_LIMIT 0x20000000u
-#define DWT_COMP(n) (0xe0001020u + 16u * (n))
-#define DWT_MASK(n) (0xe0001024u + 16u * (n))
-#define DWT_FUNCTION(n) (0xe0001028u + 16u * (n))
-#define DWT_FUNCTION_FUNCTION_MASK 0xfu
-#define DWT_FUNCTION_PC_MATCH 0x4u
+/* The first address FP_COMP.COMP cannot express. */
+#define FPB_CODE_LIMIT ((BJ_CORE_FP_COMP_COMP_MASK + 1u) << BJ_CORE_FP_COMP_COMP_SHIFT)
+#define DWT_FUNCTION_FUNCTION (BJ_CORE_DWT_FUNCTION_FUNCTION_MASK << BJ_CORE_DWT_FUNCTION_FUNCTION_SHIFT)
+#define DWT_FUNCTION_PC_MATCH (BJ_CORE_DWT_FUNCTION_FUNCTION_PC << BJ_CORE_DWT_FUNCTION_FUNCTION_SHIFT)
+
+/* Register `offset` (array element n, `stride` apart) of the core's DWT block. Every core of the
+ * database has one (the validator requires it; chip_create refuses a core without it). */
+static uint32_t dwt_reg(const struct gdbstub *stub, uint32_t offset, uint32_t stride, unsigned n)
+{
+	const struct bj_core_desc *core = &bj_cores[chip_part(stub->chip)->core];
+	uint32_t base = 0;
+	for (unsigned i = 0; i < core->n_blocks; i++)
+		if (strcmp(core->blocks[i].name, "DWT") == 0)
+			base = core->blocks[i].base;
+	return base + offset + stride * n;
+}
+
+#define DWT_COMP(n) dwt_reg(stub, BJ_CORE_DWT_COMP_OFFSET, BJ_CORE_DWT_COMP_STRIDE, (n))
+#define DWT_MASK(n) dwt_reg(stub, BJ_CORE_DWT_MASK_OFFSET, BJ_CORE_DWT_MASK_STRIDE, (n))
+#define DWT_FUNCTION(n) dwt_reg(stub, BJ_CORE_DWT_FUNCTION_OFFSET, BJ_CORE_DWT_FUNCTION_STRIDE, (n))
 
 static int write_word(struct gdbstub *stub, uint32_t addr, uint32_t value)
 {
@@ -28,7 +46,7 @@ static int dwt_pc_add(struct gdbstub *stub, uint32_t addr)
 		uint32_t function;
 		if (chip_mem_read(stub->chip, DWT_FUNCTION(n), &function, 4) != 0)
 			return -1;
-		if (function & DWT_FUNCTION_FUNCTION_MASK)
+		if (function & DWT_FUNCTION_FUNCTION)
 			continue;
 		if (write_word(stub, DWT_COMP(n), addr) != 0 || write_word(stub, DWT_MASK(n), 0) != 0 ||
 		    write_word(stub, DWT_FUNCTION(n), DWT_FUNCTION_PC_MATCH) != 0)

@@ -154,8 +154,7 @@ static void build_memory_map(struct gdbstub *stub)
 
 void gdbstub_tdesc_init(struct gdbstub *stub)
 {
-	enum bj_core core = chip_part(stub->chip)->core;
-	bool v7m = core == BJ_CORE_M3 || core == BJ_CORE_M4;
+	bool v7m = bj_cores[chip_part(stub->chip)->core].arch == BJ_ARCH_V7M;
 
 	stub->n_regs = 0;
 	for (size_t i = 0; i < sizeof gdb_regs / sizeof gdb_regs[0]; i++)

@@ -26,7 +26,7 @@
 void jtag_dap_init(struct jtag_dap *dap, struct chip *chip)
 {
 	const struct bj_part *part = chip_part(chip);
-	bool v6m = part->core == BJ_CORE_M0 || part->core == BJ_CORE_M0PLUS;
+	bool v6m = bj_cores[part->core].arch == BJ_ARCH_V6M;
 
 	*dap = (struct jtag_dap){
 		.chip = chip,

@@ -5,7 +5,8 @@
 
 #include "fake_chip.h"
 
-#define MAX_COMPARATORS 8
+#define MAX_COMPARATORS 16 /* more than any core of the database has; the tables stop there */
+#define XPSR_EXCEPTION (BJ_ARCH_XPSR_EXCEPTION_MASK << BJ_ARCH_XPSR_EXCEPTION_SHIFT)
 #define INSN_BKPT 0xbe00u
 #define INSN_UDF 0xde00u
 
@@ -36,9 +37,18 @@ struct chip {
 	void *observer_ctx;
 };
 
-static bool is_v6m(const struct chip *chip)
+/* The reset value of register `reg` of the part's core block `block`: the comparator counts live
+ * in FP_CTRL and DWT_CTRL's reset values (the part database's `cores`), as on the silicon. */
+static uint32_t core_reset_value(const struct chip *chip, const char *block, const char *reg)
 {
-	return chip->part->core == BJ_CORE_M0 || chip->part->core == BJ_CORE_M0PLUS;
+	const struct bj_core_desc *core = &bj_cores[chip->part->core];
+	for (unsigned i = 0; i < core->n_blocks; i++) {
+		const struct bj_ip *ip = &bj_ips[core->blocks[i].ip];
+		for (unsigned r = 0; strcmp(core->blocks[i].name, block) == 0 && r < ip->n_regs; r++)
+			if (strcmp(ip->regs[r].name, reg) == 0)
+				return ip->regs[r].reset;
+	}
+	return 0;
 }
 
 static struct region *find(struct chip *chip, uint32_t addr, size_t len)
@@ -123,7 +133,8 @@ enum chip_state chip_step(struct chip *chip)
 			return chip->state;
 		}
 		chip->regs[CHIP_PC] = chip->part->system_memory.base;
-		chip->regs[CHIP_XPSR] = (chip->regs[CHIP_XPSR] & ~0x1ffu) | 3; /* HardFault */
+		chip->regs[CHIP_XPSR] = (chip->regs[CHIP_XPSR] & ~XPSR_EXCEPTION) |
+					(BJ_ARCH_EXC_HARDFAULT << BJ_ARCH_XPSR_EXCEPTION_SHIFT);
 		halt(chip, CHIP_HALT_STEP);
 		return chip->state;
 	}
@@ -195,7 +206,7 @@ void chip_reset(struct chip *chip, enum chip_reset_kind kind, bool halt_at_reset
 	memset(chip->regs, 0, sizeof chip->regs);
 	chip->regs[CHIP_PC] = chip->part->flash.base;
 	chip->regs[CHIP_SP] = chip->regs[CHIP_MSP] = chip->part->sram.base + chip->part->sram.size;
-	chip->regs[CHIP_XPSR] = 1u << 24; /* EPSR.T */
+	chip->regs[CHIP_XPSR] = BJ_ARCH_XPSR_T;
 	chip->resets++;
 	if (halt_at_reset)
 		halt(chip, CHIP_HALT_VCATCH);
@@ -259,17 +270,20 @@ int chip_flash_program(struct chip *chip, uint32_t addr, const void *buf, uint32
 
 unsigned chip_bp_slots(const struct chip *chip)
 {
-	return is_v6m(chip) ? 4 : 6;
+	uint32_t ctrl = core_reset_value(chip, "FP", "CTRL");
+	/* NUM_CODE2 holds the bits above NUM_CODE1's. */
+	return (ctrl >> BJ_CORE_FP_CTRL_NUM_CODE1_SHIFT & BJ_CORE_FP_CTRL_NUM_CODE1_MASK) +
+	       (ctrl >> BJ_CORE_FP_CTRL_NUM_CODE2_SHIFT & BJ_CORE_FP_CTRL_NUM_CODE2_MASK) * (BJ_CORE_FP_CTRL_NUM_CODE1_MASK + 1);
 }
 
 unsigned chip_wp_slots(const struct chip *chip)
 {
-	return is_v6m(chip) ? 2 : 4;
+	return core_reset_value(chip, "DWT", "CTRL") >> BJ_CORE_DWT_CTRL_NUMCOMP_SHIFT & BJ_CORE_DWT_CTRL_NUMCOMP_MASK;
 }
 
 int chip_bp_add(struct chip *chip, uint32_t addr)
 {
-	if (chip->n_bps >= chip_bp_slots(chip))
+	if (chip->n_bps >= chip_bp_slots(chip) || chip->n_bps == MAX_COMPARATORS)
 		return -1;
 	chip->bps[chip->n_bps++] = addr;
 	return 0;
@@ -287,7 +301,7 @@ int chip_bp_remove(struct chip *chip, uint32_t addr)
 
 int chip_wp_add(struct chip *chip, uint32_t addr, uint32_t len, enum chip_wp_kind kind)
 {
-	if (chip->n_wps >= chip_wp_slots(chip))
+	if (chip->n_wps >= chip_wp_slots(chip) || chip->n_wps == MAX_COMPARATORS)
 		return -1;
 	chip->wps[chip->n_wps].addr = addr;
 	chip->wps[chip->n_wps].len = len;

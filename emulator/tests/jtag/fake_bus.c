@@ -61,7 +61,7 @@ int chip_mem_read(struct chip *chip, uint32_t addr, void *buf, size_t len)
 {
 	chip->stats.last_addr = addr;
 	chip->stats.last_len = len;
-	if (addr == FAKE_PERIPH && len == 4) {
+	if (addr == FAKE_PERIPH(chip) && len == 4) {
 		uint32_t v = ++chip->periph_reads;
 		chip->stats.periph_reads++;
 		memcpy(buf, &v, 4);

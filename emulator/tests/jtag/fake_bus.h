@@ -7,7 +7,9 @@
 
 #include "chip.h"
 
-#define FAKE_PERIPH 0x40000000u /* reads return the number of reads so far */
+/* The first word of the core's peripheral region (the part database's `cores`): reads return the
+ * number of reads so far. */
+#define FAKE_PERIPH(chip) (bj_cores[chip_part(chip)->core].peripheral.base)
 
 struct fake_stats {
 	unsigned reads, writes, errors, periph_reads;

@@ -8,9 +8,14 @@
 #include "fake_bus.h"
 #include "jtag_priv.h"
 
+/* Both power-up requests and their acknowledgements (ADIv5.2 §2.3.2). */
+#define POWER_BITS (CTRL_CDBGPWRUPREQ | CTRL_CDBGPWRUPACK | CTRL_CSYSPWRUPREQ | CTRL_CSYSPWRUPACK)
+
 struct host {
 	struct jtag_session s;
 	struct chip *chip;
+	const struct bj_part *part; /* its IDs and SRAM, from the part database */
+	uint32_t sram;
 	uint8_t in[8192], out[8192];
 	size_t nin;
 };
@@ -109,6 +114,8 @@ static void host_init(struct host *h, const char *part)
 {
 	memset(h, 0, sizeof *h);
 	h->chip = fake_bus_create(part);
+	h->part = chip_part(h->chip);
+	h->sram = h->part->sram.base;
 	jtag_session_init(&h->s, h->chip);
 	reset_to_idle(h);
 }
@@ -125,7 +132,7 @@ static void test_tap(void)
 	struct host h;
 	host_init(&h, "stm32l011");
 	/* Test-Logic-Reset selects IDCODE: the part's DP ID (parts/stm32.json openocd.dap_id). */
-	CHECK(scan(&h, false, 0, 32) == 0x0bc11477u);
+	CHECK(scan(&h, false, 0, 32) == h.part->dap_id);
 	CHECK(ir_scan(&h, JTAG_IR_BYPASS) == JTAG_IR_CAPTURE);
 	/* BYPASS: one bit of delay, captured as 0. */
 	CHECK(scan(&h, false, 0xa5, 9) == 0xa5u << 1);
@@ -133,7 +140,7 @@ static void test_tap(void)
 	ir_scan(&h, 0x3);
 	CHECK(scan(&h, false, 0x1, 2) == 0x2);
 	ir_scan(&h, JTAG_IR_IDCODE);
-	CHECK(scan(&h, false, 0, 32) == 0x0bc11477u);
+	CHECK(scan(&h, false, 0, 32) == h.part->dap_id);
 
 	/* Pause-DR in the middle of a shift: Exit1 -> Pause -> Exit2 -> Shift keeps the register. */
 	tms_path(&h, "100");
@@ -144,7 +151,7 @@ static void test_tap(void)
 	for (unsigned i = 16; i < 32; i++)
 		clock_bit(&h, i == 31, 0, 1);
 	tms_path(&h, "10");
-	CHECK(flush(&h, 32) == 0x0bc11477u);
+	CHECK(flush(&h, 32) == h.part->dap_id);
 
 	/* TRST and five TMS=1 clocks both return to IDCODE; 'R' outside a shift reads 0. */
 	ir_scan(&h, JTAG_IR_BYPASS);
@@ -159,9 +166,10 @@ static void test_tap(void)
 	CHECK(h.s.ir == JTAG_IR_IDCODE);
 
 	/* The F401's DP answers with its own ID. */
+	uint32_t l011_id = h.part->dap_id;
 	host_done(&h);
 	host_init(&h, "stm32f401");
-	CHECK(scan(&h, false, 0, 32) == 0x2ba01477u);
+	CHECK(h.part->dap_id != l011_id && scan(&h, false, 0, 32) == h.part->dap_id);
 	host_done(&h);
 }
 
@@ -171,23 +179,23 @@ static void test_dp(void)
 {
 	struct host h;
 	host_init(&h, "stm32l011");
-	CHECK(dp_read(&h, DP_DPIDR) == 0x0bc11477u);
+	CHECK(dp_read(&h, DP_DPIDR) == h.part->dap_id);
 	/* OpenOCD's dap_dp_init: request both power domains, expect both ACKs. */
 	CHECK((dp_read(&h, DP_CTRL_STAT) & (CTRL_CDBGPWRUPACK | CTRL_CSYSPWRUPACK)) == 0);
 	dp_write(&h, DP_CTRL_STAT, CTRL_CDBGPWRUPREQ | CTRL_CSYSPWRUPREQ | CTRL_STICKYERR);
 	uint32_t cs = dp_read(&h, DP_CTRL_STAT);
-	CHECK((cs & 0xf0000000u) == 0xf0000000u);
+	CHECK((cs & POWER_BITS) == POWER_BITS);
 	CHECK(!(cs & CTRL_STICKYERR));
 	dp_write(&h, DP_SELECT, 0x000000f0u);
 	CHECK(dp_read(&h, DP_SELECT) == 0x000000f0u);
 	/* RDBUFF is RAZ on a JTAG-DP: reading it twice returns 0 the second time. */
 	acc(&h, JTAG_IR_DPACC, DP_DPIDR, true, 0);
-	CHECK(acc(&h, JTAG_IR_DPACC, DP_RDBUFF, true, 0) >> 3 == 0x0bc11477u);
+	CHECK(acc(&h, JTAG_IR_DPACC, DP_RDBUFF, true, 0) >> 3 == h.part->dap_id);
 	CHECK(acc(&h, JTAG_IR_DPACC, DP_RDBUFF, true, 0) >> 3 == 0);
 	/* ABORT captures 0 and changes nothing. */
 	ir_scan(&h, JTAG_IR_ABORT);
 	CHECK(scan(&h, false, (uint64_t)1 << 3, JTAG_ACC_LEN) == 0);
-	CHECK((dp_read(&h, DP_CTRL_STAT) & 0xf0000000u) == 0xf0000000u);
+	CHECK((dp_read(&h, DP_CTRL_STAT) & POWER_BITS) == POWER_BITS);
 	host_done(&h);
 }
 
@@ -200,7 +208,7 @@ static void test_ap_ids(void)
 	/* Before power-up the AP is unreachable: the read is discarded. */
 	CHECK(ap_read(&h, AP_IDR) == 0);
 	power_up(&h);
-	CHECK(ap_read(&h, AP_IDR) == 0x04770031u);
+	CHECK(ap_read(&h, AP_IDR) == h.part->ap_idr);
 	CHECK(ap_read(&h, AP_CFG) == 0);
 	CHECK(ap_read(&h, AP_BASE) == 0x00000002u);
 	/* An empty AP slot reads IDR 0 (OpenOCD's AP search stops there). */
@@ -208,10 +216,11 @@ static void test_ap_ids(void)
 	acc(&h, JTAG_IR_APACC, AP_IDR & 0xc, true, 0);
 	CHECK(acc(&h, JTAG_IR_DPACC, DP_RDBUFF, true, 0) >> 3 == 0);
 	CHECK(fake_bus_stats(h.chip)->reads == 0);
+	uint32_t l011_idr = h.part->ap_idr;
 	host_done(&h);
 	host_init(&h, "stm32f103");
 	power_up(&h);
-	CHECK(ap_read(&h, AP_IDR) == 0x14770011u);
+	CHECK(h.part->ap_idr != l011_idr && ap_read(&h, AP_IDR) == h.part->ap_idr);
 	host_done(&h);
 }
 
@@ -230,14 +239,14 @@ static void test_ap_memory(void)
 
 	/* Words with auto-increment. */
 	ap_write(&h, AP_CSW, 0xa2000000u | CSW_ADDRINC_SINGLE | 2);
-	ap_write(&h, AP_TAR, 0x20000100u);
+	ap_write(&h, AP_TAR, h.sram + 0x100u);
 	ap_write(&h, AP_DRW, 0x11223344u);
 	ap_write(&h, AP_DRW, 0x55667788u);
-	CHECK(ap_read(&h, AP_TAR) == 0x20000108u);
+	CHECK(ap_read(&h, AP_TAR) == h.sram + 0x108u);
 	CHECK(sram[0x100] == 0x44 && sram[0x103] == 0x11 && sram[0x104] == 0x88);
 
 	/* Posted reads: each scan returns the previous read; the bus is read once per DRW read. */
-	ap_write(&h, AP_TAR, 0x20000100u);
+	ap_write(&h, AP_TAR, h.sram + 0x100u);
 	unsigned reads = st->reads;
 	acc(&h, JTAG_IR_APACC, AP_DRW, true, 0);
 	CHECK(acc(&h, JTAG_IR_APACC, AP_DRW, true, 0) >> 3 == 0x11223344u);
@@ -246,32 +255,32 @@ static void test_ap_memory(void)
 
 	/* Bytes and halfwords travel in the lanes of their address. */
 	ap_write(&h, AP_CSW, 0xa2000000u | CSW_ADDRINC_SINGLE | 0);
-	ap_write(&h, AP_TAR, 0x20000201u);
+	ap_write(&h, AP_TAR, h.sram + 0x201u);
 	ap_write(&h, AP_DRW, 0x0000ab00u);
 	ap_write(&h, AP_DRW, 0x00cd0000u);
 	CHECK(sram[0x201] == 0xab && sram[0x202] == 0xcd && sram[0x200] == 0 && sram[0x203] == 0);
 	CHECK(st->last_len == 1);
-	ap_write(&h, AP_TAR, 0x20000202u);
+	ap_write(&h, AP_TAR, h.sram + 0x202u);
 	CHECK(ap_read(&h, AP_DRW) == 0x00cd0000u);
 	ap_write(&h, AP_CSW, 0xa2000000u | CSW_ADDRINC_SINGLE | 1);
-	ap_write(&h, AP_TAR, 0x20000202u);
+	ap_write(&h, AP_TAR, h.sram + 0x202u);
 	ap_write(&h, AP_DRW, 0xbeef0000u);
 	CHECK(sram[0x202] == 0xef && sram[0x203] == 0xbe && st->last_len == 2);
-	ap_write(&h, AP_TAR, 0x20000202u);
+	ap_write(&h, AP_TAR, h.sram + 0x202u);
 	CHECK(ap_read(&h, AP_DRW) == 0xbeef0000u);
-	CHECK(ap_read(&h, AP_TAR) == 0x20000204u);
+	CHECK(ap_read(&h, AP_TAR) == h.sram + 0x204u);
 
 	/* Banked data: BD0-3 address TAR[31:4] + 4n and leave TAR alone. */
 	ap_write(&h, AP_CSW, 0xa2000000u | CSW_ADDRINC_SINGLE | 2);
-	ap_write(&h, AP_TAR, 0x20000104u);
+	ap_write(&h, AP_TAR, h.sram + 0x104u);
 	CHECK(ap_read(&h, AP_BD0 + 4) == 0x55667788u);
 	CHECK(ap_read(&h, AP_BD0) == 0x11223344u);
 	ap_write(&h, AP_BD0 + 0xc, 0xcafef00du);
 	CHECK(sram[0x10c] == 0x0d && sram[0x10f] == 0xca);
-	CHECK(ap_read(&h, AP_TAR) == 0x20000104u);
+	CHECK(ap_read(&h, AP_TAR) == h.sram + 0x104u);
 
 	/* A peripheral read with a side effect happens once per transaction. */
-	ap_write(&h, AP_TAR, FAKE_PERIPH);
+	ap_write(&h, AP_TAR, FAKE_PERIPH(h.chip));
 	ap_write(&h, AP_CSW, 0xa2000002u); /* no increment */
 	CHECK(ap_read(&h, AP_DRW) == 1);
 	CHECK(ap_read(&h, AP_DRW) == 2);
@@ -286,9 +295,9 @@ static void test_tar_wrap(void)
 	host_init(&h, "stm32l011");
 	power_up(&h);
 	ap_write(&h, AP_CSW, 0xa2000000u | CSW_ADDRINC_SINGLE | 2);
-	ap_write(&h, AP_TAR, 0x200003fcu);
+	ap_write(&h, AP_TAR, h.sram + 0x3fcu);
 	ap_write(&h, AP_DRW, 0x01020304u);
-	CHECK(ap_read(&h, AP_TAR) == 0x20000000u);
+	CHECK(ap_read(&h, AP_TAR) == h.sram);
 	ap_write(&h, AP_DRW, 0x0a0b0c0du);
 	CHECK(fake_bus_sram(h.chip)[0] == 0x0d);
 	host_done(&h);
@@ -296,12 +305,12 @@ static void test_tar_wrap(void)
 	host_init(&h, "stm32f401");
 	power_up(&h);
 	ap_write(&h, AP_CSW, 0xa2000000u | CSW_ADDRINC_SINGLE | 2);
-	ap_write(&h, AP_TAR, 0x200003fcu);
+	ap_write(&h, AP_TAR, h.sram + 0x3fcu);
 	ap_write(&h, AP_DRW, 0);
-	CHECK(ap_read(&h, AP_TAR) == 0x20000400u);
-	ap_write(&h, AP_TAR, 0x20000ffcu);
+	CHECK(ap_read(&h, AP_TAR) == h.sram + 0x400u);
+	ap_write(&h, AP_TAR, h.sram + 0xffcu);
 	ap_write(&h, AP_DRW, 0);
-	CHECK(ap_read(&h, AP_TAR) == 0x20000000u);
+	CHECK(ap_read(&h, AP_TAR) == h.sram);
 	host_done(&h);
 }
 
@@ -312,23 +321,23 @@ static void test_sticky_error(void)
 	power_up(&h);
 	struct fake_stats *st = fake_bus_stats(h.chip);
 	ap_write(&h, AP_CSW, 0xa2000000u | CSW_ADDRINC_SINGLE | 2);
-	ap_write(&h, AP_TAR, 0x30000000u); /* unmapped */
+	ap_write(&h, AP_TAR, h.sram + h.part->sram.size); /* past SRAM: unmapped on the fake bus */
 	ap_read(&h, AP_DRW);
 	CHECK(st->errors == 1);
 	CHECK(dp_read(&h, DP_CTRL_STAT) & CTRL_STICKYERR);
 	/* While STICKYERR is set, AP transactions are discarded. */
 	unsigned reads = st->reads;
-	ap_write(&h, AP_TAR, 0x20000000u);
+	ap_write(&h, AP_TAR, h.sram);
 	CHECK(ap_read(&h, AP_DRW) == 0);
 	CHECK(st->reads == reads && st->errors == 1);
 	/* Writing 1 to STICKYERR clears it, as OpenOCD's jtagdp_transaction_endcheck does. */
 	dp_write(&h, DP_CTRL_STAT, CTRL_CDBGPWRUPREQ | CTRL_CSYSPWRUPREQ | CTRL_STICKYERR);
 	CHECK(!(dp_read(&h, DP_CTRL_STAT) & CTRL_STICKYERR));
-	ap_write(&h, AP_TAR, 0x20000000u);
+	ap_write(&h, AP_TAR, h.sram);
 	ap_read(&h, AP_DRW);
 	CHECK(st->reads == reads + 1);
 	/* An unaligned word is an error too, and never reaches the bus. */
-	ap_write(&h, AP_TAR, 0x20000002u);
+	ap_write(&h, AP_TAR, h.sram + 0x002u);
 	ap_read(&h, AP_DRW);
 	CHECK(dp_read(&h, DP_CTRL_STAT) & CTRL_STICKYERR);
 	CHECK(st->reads == reads + 1 && st->errors == 1);

@@ -200,11 +200,11 @@ static void test_hex(void)
 
 static void test_args(void)
 {
-	struct rsp_args a = rsp_args("8000100,4");
+	struct rsp_args a = rsp_args("9abc0de,4");
 	uint32_t addr = rsp_arg_hex(&a);
 	rsp_arg_char(&a, ',');
 	uint32_t len = rsp_arg_hex(&a);
-	CHECK(rsp_args_end(&a) && addr == 0x8000100 && len == 4);
+	CHECK(rsp_args_end(&a) && addr == 0x9abc0de && len == 4);
 
 	a = rsp_args("ffffffff");
 	CHECK(rsp_arg_hex(&a) == 0xffffffffu && rsp_args_end(&a));
