@@ -44,8 +44,10 @@ fuzz-gdbstub: $(GDBSTUB_TEST)/fuzz_gdbstub
 	mkdir -p $(GDBSTUB_TEST)/corpus
 	$(GDBSTUB_TEST)/fuzz_gdbstub -max_len=4096 -timeout=10 $(GDBSTUB_TEST)/corpus emulator/fuzz/corpus
 
-# Real clients against the real emulator: gdb-multiarch -batch, and raw protocol sessions.
-test-gdbstub: $(BIN)/bootjump-emu $(GEN)/stm32l011/bj_part.h $(GEN)/stm32l011/memory.ld
+# Real clients against the real emulator: gdb-multiarch -batch, and raw protocol sessions; bj-step
+# over the ROM model of every part.
+test-gdbstub: $(BIN)/bootjump-emu $(GEN)/stm32l011/bj_part.h $(GEN)/stm32l011/memory.ld \
+		$(foreach p,$(BJ_PARTS),$(BUILD)/rom/$(p).bin)
 	$(PYTEST) emulator/tests/gdb
 
 $(GDBSTUB_TEST)/bench_client: emulator/tests/gdb/bench_client.c emulator/rsp.c emulator/rsp.h

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "gdbstub_priv.h"
 
@@ -19,14 +20,27 @@
 #define BJ_STEP_MAX 1000000u
 /* Data accesses one instruction makes: at most 16 (LDM/STM/PUSH/POP of every register). */
 #define STEP_MAX_ACCESSES 64
+/* The longest a written line waits for company before it is sent. GDB waits remotetimeout (2 s
+ * by default) for each packet of a command's output and, after three such waits, prints "Ignoring
+ * packet error, continuing..." into that output (remote.c, getpkt), which breaks a reader of
+ * bj-step's JSON lines: so output goes out well within one wait, however slowly the steps go. */
+#define OUTPUT_MAX_WAIT_NS 200000000ll
 
 /* ------------------------------------------------------------------ output */
 
 struct monitor_out {
 	struct gdbstub *stub;
 	size_t len;
+	long long first_ns; /* when text[0] was written */
 	char text[8000]; /* one O packet of 2 * 8000 hex digits, under PacketSize; longer than any line */
 };
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
 
 static void flush(struct monitor_out *out)
 {
@@ -40,7 +54,8 @@ static void flush(struct monitor_out *out)
 	out->len = 0;
 }
 
-/* A line that fits goes whole into one O packet, so a reader may parse each packet on its own. */
+/* A line that fits goes whole into one O packet, so a reader may parse each packet on its own; the
+ * packet goes out when full, or once its first line has waited OUTPUT_MAX_WAIT_NS. */
 static void write_text(struct monitor_out *out, const char *text, size_t len)
 {
 	if (out->len + len > sizeof out->text)
@@ -49,6 +64,8 @@ static void write_text(struct monitor_out *out, const char *text, size_t len)
 		size_t n = sizeof out->text - out->len;
 		if (n > len)
 			n = len;
+		if (out->len == 0)
+			out->first_ns = now_ns();
 		memcpy(out->text + out->len, text, n);
 		out->len += n;
 		text += n;
@@ -56,6 +73,8 @@ static void write_text(struct monitor_out *out, const char *text, size_t len)
 		if (out->len == sizeof out->text)
 			flush(out);
 	}
+	if (out->len > 0 && now_ns() - out->first_ns >= OUTPUT_MAX_WAIT_NS)
+		flush(out);
 }
 
 static void __attribute__((format(printf, 2, 3))) printf_out(struct monitor_out *out, const char *fmt, ...)

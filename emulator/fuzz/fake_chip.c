@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fake_chip.h"
 
@@ -9,6 +10,7 @@
 #define XPSR_EXCEPTION (BJ_ARCH_XPSR_EXCEPTION_MASK << BJ_ARCH_XPSR_EXCEPTION_SHIFT)
 #define INSN_BKPT 0xbe00u
 #define INSN_UDF 0xde00u
+#define INSN_WFI 0xbf30u
 
 struct region {
 	uint32_t base, size;
@@ -35,6 +37,7 @@ struct chip {
 	unsigned n_wps;
 	chip_access_fn observer;
 	void *observer_ctx;
+	unsigned wfi_ms;
 };
 
 /* The reset value of register `reg` of the part's core block `block`: the comparator counts live
@@ -79,6 +82,11 @@ struct chip *fake_chip_create(const struct bj_part *part)
 	chip_reset(chip, CHIP_RESET_POWER_ON, true);
 	chip->resets = 0;
 	return chip;
+}
+
+void fake_chip_set_wfi_ms(struct chip *chip, unsigned ms)
+{
+	chip->wfi_ms = ms;
 }
 
 void chip_destroy(struct chip *chip)
@@ -142,6 +150,10 @@ enum chip_state chip_step(struct chip *chip)
 		struct chip_access a = {chip->instructions, pc, 'r', chip->part->sram.base, 4, 0, CHIP_BY_INSN};
 		memcpy(&a.value, chip->regions[1].mem, 4);
 		chip->observer(chip->observer_ctx, &a);
+	}
+	if (insn == INSN_WFI && chip->wfi_ms) {
+		struct timespec slow = {chip->wfi_ms / 1000, (long)(chip->wfi_ms % 1000) * 1000000l};
+		nanosleep(&slow, NULL);
 	}
 	chip->regs[CHIP_R0] = chip->regs[CHIP_R0] + 1;
 	chip->regs[CHIP_PC] = pc + 2;

@@ -12,10 +12,13 @@ def frame(payload):
 
 
 def expand_rle(body):
+    """The payload of a frame's body, as GDB's read_frame takes it: '*' repeats the previous byte
+    (count - 29) more times, the count a printable character other than '#' and '$'."""
     out = bytearray()
     i = 0
     while i < len(body):
         if body[i] == ord("*"):
+            assert out and i + 1 < len(body) and 32 <= body[i + 1] <= 126, "bad run-length in %r" % body[:200]
             out += out[-1:] * (body[i + 1] - 29)
             i += 2
         else:
@@ -69,6 +72,8 @@ class RspClient:
             end = self.buf.find(b"#", start + 1) if start >= 0 else -1
             if start >= 0 and end >= 0 and len(self.buf) >= end + 3:
                 body = self.buf[start + 1:end]
+                # GDB starts over at a '$' inside a frame ("Saw new packet start in middle of old one").
+                assert b"$" not in body, "a '$' inside a frame from the stub: %r" % body[:200]
                 check = int(self.buf[end + 1:end + 3], 16)
                 self.buf = self.buf[end + 3:]
                 assert sum(body) & 0xFF == check, "bad checksum from the stub: %r" % body

@@ -355,6 +355,32 @@ static void test_monitor(void)
 		CHECK(strcmp(replies[i] + strlen(replies[i]) - 2, "0a") == 0);
 }
 
+/* Slow steps (a loaded host): bj-step's lines still reach the client in whole-line O packets that
+ * each wait less than GDB's timeout, not in one packet at the end. GDB waits remotetimeout (2 s)
+ * per packet and prints "Ignoring packet error" into the output after three waits. */
+static void test_monitor_output_does_not_wait(void)
+{
+	static char text[1 << 16];
+	enum { STEPS = 10, STEP_MS = 60 };
+	uint32_t code = part->sram.base + 0x100;
+	char cmd[128], hex[4 * STEPS + 1];
+
+	for (unsigned i = 0; i < STEPS; i++)
+		memcpy(hex + 4 * i, "30bf", 4); /* WFI, little-endian */
+	hex[4 * STEPS] = 0;
+	snprintf(cmd, sizeof cmd, "M%x,%x:%s", code, 2 * STEPS, hex);
+	CHECK(strcmp(ask(cmd), "OK") == 0);
+	snprintf(cmd, sizeof cmd, "Pf=%02x%02x%02x%02x", code & 0xff, code >> 8 & 0xff, code >> 16 & 0xff, code >> 24);
+	CHECK(strcmp(ask(cmd), "OK") == 0);
+	fake_chip_set_wfi_ms(chip, STEP_MS);
+	CHECK(monitor("bj-step 10", text, sizeof text) && count_lines(text, "{\"pc\": ") == STEPS);
+	fake_chip_set_wfi_ms(chip, 0);
+	/* 600 ms of steps: the first lines go out before the last step, whole. */
+	CHECK(n_replies >= 3 && strcmp(replies[n_replies - 1], "OK") == 0);
+	for (unsigned i = 0; i + 1 < n_replies; i++)
+		CHECK(replies[i][0] == 'O' && strcmp(replies[i] + strlen(replies[i]) - 2, "0a") == 0);
+}
+
 static void test_run_control(void)
 {
 	static char text[4096];
@@ -511,6 +537,7 @@ int main(void)
 	test_xfer();
 	test_flash();
 	test_monitor();
+	test_monitor_output_does_not_wait();
 	test_run_control();
 	test_disconnect();
 	test_second_client();
