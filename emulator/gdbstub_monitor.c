@@ -54,8 +54,10 @@ static void flush(struct monitor_out *out)
 	out->len = 0;
 }
 
-/* A line that fits goes whole into one O packet, so a reader may parse each packet on its own; the
- * packet goes out when full, or once its first line has waited OUTPUT_MAX_WAIT_NS. */
+/* A line that fits goes whole into one O packet, so a reader may parse each packet on its own. The
+ * packet goes out when full, or with the first text written once its first line has waited
+ * OUTPUT_MAX_WAIT_NS: bj-step writes a line per step, so the client hears from the stub at least
+ * every OUTPUT_MAX_WAIT_NS plus one step. */
 static void write_text(struct monitor_out *out, const char *text, size_t len)
 {
 	if (out->len + len > sizeof out->text)
