@@ -195,10 +195,8 @@ def test_sigint_while_tracing_keeps_the_trace(cli, tmp_path):
     assert time.monotonic() - signalled < 5.0, "GDB was not done within its grace after SIGINT"
     log = (tmp_path / "stm32l031-reset-flag.gdb.log").read_text()
     assert "bootjump trace: interrupted after" in log and "watching" not in log, log
-    # The end record, read as it is: whether the steps before it agree with its count is the
-    # tracer's (gdb/) business.
-    end = json.loads(trace.read_text().splitlines()[-1])
-    assert (end["type"], end["exit"]) == ("end", "interrupted"), end
+    loaded = schema.load(str(trace))     # every record valid, the end record's count the steps'
+    assert loaded.end is not None and loaded.end["exit"] == "interrupted", loaded.end
 
 
 # (processes bootjump has started, then seconds): as the emulator forks, as GDB forks, while GDB

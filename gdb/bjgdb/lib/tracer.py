@@ -6,7 +6,9 @@ Both paths yield the same Steps: the plain path computes memory accesses with ca
 (lib/accesses.py), the fast path receives them from the emulator; the stop decision is taken step by
 step from the Steps alone, and a fast-path chunk never runs past a step where a stop can fire.
 """
+import contextlib
 import json
+import signal
 import time
 
 from capstone import arm
@@ -171,37 +173,66 @@ def region_bounds(part, pc):
     return None
 
 
+@contextlib.contextmanager
+def _sigint_held():
+    """SIGINT (Ctrl-C) waits while the block runs and arrives just after it: it is blocked for this
+    thread, and GDB's other threads block it too (its workers do; the tracer starts none), so it
+    stays pending until this thread unblocks it; then GDB's handler runs and Python raises
+    KeyboardInterrupt at once. A stub that stops answering meanwhile is ended by GDB's
+    remotetimeout, as it would be without Ctrl-C."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def run(engine, rules, part, emit, fast=False, progress=None, progress_every=1.0):
-    """Step until a stop condition fires; emit(step) each Step in order; returns the Stop."""
+    """Step until a stop condition fires; emit(step) each Step in order; returns the Stop.
+
+    Each chunk is taken from the target, emitted and judged with SIGINT held: a KeyboardInterrupt
+    raised anywhere inside could split a step between the trace writer's line and its count (an end
+    record one step short of the file), between emit and the stop rules' count, or between the
+    target's step and its record (a trace that ends before the target does). A chunk is one step on
+    the plain path and at most FAST_CHUNK on the fast path, so Ctrl-C still lands at once."""
     last_progress = time.monotonic()
     while True:
-        if fast:
-            bounds = region_bounds(part, engine.regs["pc"] & ~1)
-            count = 1 if bounds is None else min(FAST_CHUNK, rules.min_steps_to_stop())
-            steps, stopped = engine.fast_steps(count, *(bounds or (None, None)))
-            if stopped == "exception" and steps and steps[-1].insn.id == arm.ARM_INS_SVC:
-                # bj-step retires an SVC and halts before entering SVCall; the plain path's one
-                # step does both, so the entry is taken now and folded into the SVC's step.
-                svc = steps.pop()
-                steps.append(Step(svc.pc, svc.insn, svc.pre, engine.plain_step().post, svc.mem))
-            elif not steps:
-                # bj-step halts before an exception is entered (and takes no step in a lockup): the
-                # plain step then takes it exactly as the plain path does.
-                steps = [engine.plain_step()]
-        else:
-            steps = [engine.plain_step()]
-        for k, step in enumerate(steps):
-            if step.insn is not None:
-                emit(step)
-            stop = rules.after(step)
-            if stop is None and step.insn is None:
-                raise TraceError("the PC 0x%08x points at memory the target does not let the debugger read, "
-                                 "and stepping there did not fault" % step.pc)
-            if stop is not None:
-                if k != len(steps) - 1:
-                    raise TraceError("internal: the fast path ran %d steps past the stop (%s); the "
-                                     "target is not where the trace ends" % (len(steps) - 1 - k, stop.reason))
-                return stop
+        with _sigint_held():
+            stop = _chunk(engine, rules, part, emit, fast)
+        if stop is not None:
+            return stop
         if progress is not None and time.monotonic() - last_progress >= progress_every:
             last_progress = time.monotonic()
             progress(rules.steps, engine.regs["pc"])
+
+
+def _chunk(engine, rules, part, emit, fast):
+    """Take the next steps, emit and judge each; the Stop, or None to go on."""
+    if fast:
+        bounds = region_bounds(part, engine.regs["pc"] & ~1)
+        count = 1 if bounds is None else min(FAST_CHUNK, rules.min_steps_to_stop())
+        steps, stopped = engine.fast_steps(count, *(bounds or (None, None)))
+        if stopped == "exception" and steps and steps[-1].insn.id == arm.ARM_INS_SVC:
+            # bj-step retires an SVC and halts before entering SVCall; the plain path's one
+            # step does both, so the entry is taken now and folded into the SVC's step.
+            svc = steps.pop()
+            steps.append(Step(svc.pc, svc.insn, svc.pre, engine.plain_step().post, svc.mem))
+        elif not steps:
+            # bj-step halts before an exception is entered (and takes no step in a lockup): the
+            # plain step then takes it exactly as the plain path does.
+            steps = [engine.plain_step()]
+    else:
+        steps = [engine.plain_step()]
+    for k, step in enumerate(steps):
+        if step.insn is not None:
+            emit(step)
+        stop = rules.after(step)
+        if stop is None and step.insn is None:
+            raise TraceError("the PC 0x%08x points at memory the target does not let the debugger read, "
+                             "and stepping there did not fault" % step.pc)
+        if stop is not None:
+            if k != len(steps) - 1:
+                raise TraceError("internal: the fast path ran %d steps past the stop (%s); the "
+                                 "target is not where the trace ends" % (len(steps) - 1 - k, stop.reason))
+            return stop
+    return None

@@ -107,3 +107,23 @@ def test_gdb_loads_the_runs_copy_of_the_part_database():
     tree another engineer may be saving right now."""
     out, err = gdb(["python import parts; print(parts.DATABASE)"])
     assert out.strip() == os.path.join(os.environ["BJ_GDB_PARTS"], "parts", "stm32.json"), (out, err)
+
+
+# Inside GDB, before the trace: the trace writer sends GDB SIGINT (Ctrl-C) just after it wrote step
+# 5's line and before it counted it, the instant that left end records one step short of their file.
+CTRL_C_AFTER_STEP_5 = (
+    "python exec(%r)" % "import os, signal\nfrom traces import schema\nwrite = schema.Writer._write\n"
+    "def _write(self, rec):\n    write(self, rec)\n    if rec.get('i') == 5:\n"
+    "        os.kill(os.getpid(), signal.SIGINT)\nschema.Writer._write = _write")
+
+
+def test_ctrl_c_as_a_step_is_written_leaves_a_valid_trace(tmp_path):
+    """The fake stub's last state repeats, so the trace would run to its step limit."""
+    out_file = scratch("fakestub", "interrupted.jsonl")
+    with FakeStub(script(), tmp_path) as stub:
+        out, err = gdb([CTRL_C_AFTER_STEP_5, "bootjump trace --from here --part stm32l031 --max-steps 100 "
+                        "--out %s" % out_file], port=stub.port)
+    assert "Traceback" not in err, err
+    trace = schema.load(out_file)
+    assert trace.end["exit"] == "interrupted" and trace.end["steps"] == len(trace.steps) == 6, trace.end
+    assert "interrupted after 6 steps" in out and trace.end["reason"].endswith("after 6 steps"), (out, trace.end)

@@ -2,6 +2,8 @@
 bootjump-emu's `monitor bj-step`: both paths give the same steps and the same stop, and a fast-path
 chunk never runs past the step where the trace stops (the target ends where the trace ends)."""
 import json
+import os
+import signal
 
 import pytest
 
@@ -146,15 +148,20 @@ def test_svc_is_one_step_on_both_paths():
     assert fast_stop.exit == plain_stop.exit == "fault" and fast_stop.fault["ipsr"] == 11
 
 
-def trace(script, fast, until=stops.UNTIL, max_steps=1000):
+def tracing(target, fast, until=stops.UNTIL, max_steps=1000):
+    """(part, engine, rules) for tracer.run on a ScriptedTarget."""
     part = parts.lookup("stm32l031")
-    target = ScriptedTarget(script)
     link = remote.Link(target.packet, target.layout)
     readable = lambda addr: part.region_of(addr) not in ("peripheral", "core-peripheral", "unmapped")
     engine = tracer.Engine(link, Decoder(), readable, target.monitor if fast else None)
     memory = lambda addr, size: bytes.fromhex(target.packet("m%x,%x" % (addr, size))) \
         if not target.packet("m%x,%x" % (addr, size)).startswith("E") else None
-    rules = stops.StopRules(part, until, max_steps, memory, lambda pc: True)
+    return part, engine, stops.StopRules(part, until, max_steps, memory, lambda pc: True)
+
+
+def trace(script, fast, until=stops.UNTIL, max_steps=1000):
+    target = ScriptedTarget(script)
+    part, engine, rules = tracing(target, fast, until, max_steps)
     steps = []
     stop = tracer.run(engine, rules, part, lambda s: steps.append(s.record(part.region_of(s.pc))), fast=fast)
     return steps, stop, target
@@ -262,3 +269,61 @@ def test_undecodable_bytes_the_core_executes_stop_the_plain_path():
     steps, stop, _ = trace(undecodable_script(executes=True), fast=True)
     assert (steps[2]["bytes"], steps[2]["insn"], steps[2]["mem"]) == ("8147", "(undecodable)", [])
     assert stop.exit == "user-flash"
+
+
+def ctrl_c():
+    """SIGINT to this process, as GDB receives Ctrl-C (bin/bootjump sends it GDB's pid)."""
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+class InterruptedTarget(ScriptedTarget):
+    """Ctrl-C at the third round trip that steps the target: after it stepped, before the tracer
+    has the reply."""
+
+    def __init__(self, script):
+        super().__init__(script)
+        self.round_trips = 0
+
+    def _stepped(self):
+        self.round_trips += 1
+        if self.round_trips == 3:
+            ctrl_c()
+
+    def packet(self, text):
+        reply = super().packet(text)
+        if text == "s":
+            self._stepped()
+        return reply
+
+    def monitor(self, text):
+        reply = super().monitor(text)
+        self._stepped()
+        return reply
+
+
+@pytest.mark.parametrize("fast", [False, True])
+@pytest.mark.parametrize("where", ["target", "writer", "after-emit"])
+def test_ctrl_c_at_any_instant_of_a_step_lands_between_chunks(where, fast, monkeypatch):
+    """Ctrl-C in the target's step (after it stepped), in the trace writer (after it wrote the
+    third step's line, before it counted it: the instant that gave end records one step short of
+    their file) or just after emit (before the stop rules count the step): the interrupt ends the
+    run after the chunk, and every step the target ran is written, counted by the writer and by the
+    stop rules alike, and the tracer's registers are the target's."""
+    monkeypatch.setattr(tracer, "FAST_CHUNK", 5)    # several chunks before the loop's end
+    target = InterruptedTarget(idle_script()) if where == "target" else ScriptedTarget(idle_script())
+    part, engine, rules = tracing(target, fast, until=("user-flash",))
+    written, counted = [], []
+
+    def emit(step):
+        written.append(step)
+        if where == "writer" and len(written) == 3:
+            ctrl_c()
+        counted.append(step)
+        if where == "after-emit" and len(written) == 3:
+            ctrl_c()
+
+    with pytest.raises(KeyboardInterrupt):
+        tracer.run(engine, rules, part, emit, fast=fast)
+    assert len(written) == len(counted) == rules.steps >= 3
+    assert engine.regs == target.regs
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
