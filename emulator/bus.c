@@ -480,7 +480,7 @@ void bus_remap(struct chip *chip, enum boot_target target)
 		chip->alias_size = 0;
 	}
 	/* Blocks translated from the old alias content must not run again. */
-	cpu_flush_code(chip, 0, 0x20000000u);
+	cpu_flush_code(chip, chip->core.desc->code.base, chip->core.desc->code.base + chip->core.desc->code.size);
 }
 
 void bus_flush_code(struct chip *chip)

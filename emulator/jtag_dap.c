@@ -26,14 +26,13 @@
 void jtag_dap_init(struct jtag_dap *dap, struct chip *chip)
 {
 	const struct bj_part *part = chip_part(chip);
-	bool v6m = bj_cores[part->core].arch == BJ_ARCH_V6M;
 
 	*dap = (struct jtag_dap){
 		.chip = chip,
 		.idcode = part->dap_id,
 		.ap_idr = part->ap_idr,
-		/* DDI0484 (M0+) and DDI0432 (M0): the AHB-AP increments TAR[9:0]; DDI0337/DDI0439 (M3/M4): TAR[11:0]. */
-		.tar_wrap = v6m ? 0x400u : 0x1000u,
+		/* TAR auto-increments within this block and wraps at its end (OpenOCD splits transfers there). */
+		.tar_wrap = bj_cores[part->core].tar_autoincr_block,
 		.csw = CSW_DEVICEEN,
 	};
 }

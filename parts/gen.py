@@ -168,9 +168,10 @@ def core_table(db):
     out.append("static const struct bj_core_desc bj_cores[] = {")
     for name, core in db.raw["cores"].items():
         regions = db.raw["architectures"][core["architecture"]]["regions"]
-        out.append('\t[%s] = {"%s", %s, bj_%s_blocks, %d, %s, %s},' % (
+        out.append('\t[%s] = {"%s", %s, bj_%s_blocks, %d, %s, %s, %s, 0x%xu},' % (
             CORE_ENUM[name], name, ARCH_ENUM[core["architecture"]], ident(name).lower(), len(core["peripherals"]),
-            *("{%s, 0x%xu}" % (hexu(num(regions[r]["base"])), num(regions[r]["size"])) for r in ("peripheral", "ppb"))))
+            *("{%s, 0x%xu}" % (hexu(num(regions[r]["base"])), num(regions[r]["size"])) for r in ("code", "peripheral", "ppb")),
+            num(core["tar_autoincr_block"])))
     out.append("};")
     return out
 
@@ -227,8 +228,10 @@ struct bj_core_desc {
 \tenum bj_arch arch;
 \tconst struct bj_periph *blocks;
 \tunsigned n_blocks;
+\tstruct bj_region code;       /* the Code region */
 \tstruct bj_region peripheral; /* the Peripheral region */
 \tstruct bj_region ppb;        /* the Private Peripheral Bus */
+\tuint32_t tar_autoincr_block; /* how far the debug port's MEM-AP auto-increments TAR before it wraps */
 };
 
 /* An oscillator's frequency, or one per range setting (MSIRANGE) where it has ranges. */

@@ -16,7 +16,7 @@ FIELD_KEYS = {"lsb", "width", "values"}
 CORES = {"cortex-m0", "cortex-m0plus", "cortex-m3", "cortex-m4"}
 ARCHITECTURES = {"ARMv6-M", "ARMv7-M"}
 # The address-map regions the emulator needs from an architecture.
-ARCH_REGIONS = {"peripheral", "ppb"}
+ARCH_REGIONS = {"code", "peripheral", "ppb"}
 ARCH_KEYS = {"source", "regions", "core_registers", "exceptions", "exc_return", "reset_lr", "lockup_pc"}
 # The blocks every core has (the emulator models each); others (SCnSCB on ARMv7-M) are optional.
 CORE_BLOCKS = {"SYST", "NVIC", "SCB", "DCB", "DWT", "FP"}
@@ -237,7 +237,10 @@ def check_cores(raw):
         where = "core %s" % name
         if name not in CORES:
             errs.append("%s: not one of %s" % (where, sorted(CORES)))
-        errs += _keys(where, core, {"source", "architecture", "peripherals"})
+        errs += _keys(where, core, {"source", "architecture", "tar_autoincr_block", "peripherals"})
+        block = core.get("tar_autoincr_block")
+        if not (_hex(block) and _num(block) >= 0x400 and _num(block) & (_num(block) - 1) == 0):
+            errs.append("%s: tar_autoincr_block must be a power of two of at least 0x400 (ADIv5's minimum), in hex" % where)
         errs += check_sources_cited(where, core.get("source"), tags)
         arch = raw.get("architectures", {}).get(core.get("architecture"))
         if arch is None:
