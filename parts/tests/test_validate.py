@@ -316,3 +316,8 @@ def test_dual_bank_profile_needs_two_banks(raw):
 
 def test_g0_profile_needs_the_empty_flag(raw):
     expect(raw, lambda db: part(db, "stm32g071")["boot"].update(empty_flag=None), "profile g0-empty-flag needs boot.empty_flag")
+
+
+def test_tar_autoincr_block_is_a_power_of_two_of_at_least_1k(raw):
+    expect(raw, lambda db: db["cores"]["cortex-m3"].update(tar_autoincr_block="0x300"), "tar_autoincr_block must be")
+    expect(raw, lambda db: db["cores"]["cortex-m0"].update(tar_autoincr_block="0x200"), "tar_autoincr_block must be")
