@@ -13,6 +13,7 @@ import pytest
 from conftest import PYTHON, ROOT, Cli, build, need, one_line_error, tagged_pids
 
 from bjcli.emu import Emulator
+from deaf_relay import DeafRelay
 from traces import schema
 
 PROBE = build("c_probe", "stm32l011", "probe.elf")
@@ -98,6 +99,22 @@ def test_remote_emulator_started_by_hand(cli, tmp_path):
     assert trace.end["exit"] == "user-flash"
     assert rom_read_of_word0(trace)[0] == "0x%08x" % first_word("stm32l011")
     assert (tmp_path / "stm32l011-classic.md").exists() and (tmp_path / "stm32l011-classic.html").exists()
+
+
+def test_a_target_that_ignores_the_first_interrupt(cli, tmp_path):
+    """A wait of the run ends by interrupting the target when its time is up (on L031 the ROM
+    idles, so the watch after the trace does), here through a relay that drops the first interrupt
+    after each resume: the target stops at the next one, GDB keeps it (a second SIGINT while the
+    first was pending made GDB in batch mode give up on it: "No registers."), and the run ends as
+    usual."""
+    need(build("c_probe", "stm32l031", "probe.elf"), build("bin", "bootjump-emu"), build("rom", "stm32l031.bin"))
+    with Emulator("stm32l031", gdb=True, halt=True) as emu, DeafRelay(emu.gdb_port) as relay:
+        done = cli.run("trace", "--part", "stm32l031", "--target", "remote=127.0.0.1:%d" % relay.port,
+                       "--out", tmp_path)
+    assert done.returncode == 0, (done.stdout, done.stderr)
+    assert relay.dropped >= 1, relay.dropped
+    assert "Afterwards the probe did not run again within" in done.stdout, done.stdout
+    assert schema.load(str(tmp_path / "stm32l031-classic.jsonl")).end["exit"] == "bootloader-idle"
 
 
 # ---- firmware without the probe -----------------------------------------------------------------

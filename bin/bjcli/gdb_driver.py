@@ -12,14 +12,13 @@ sequence is Python and not a list of -ex commands.
 import json
 import os
 import re
-import signal
-import threading
 import time
 
 import gdb
 
-# On sys.path since gdb/bootjump.py was sourced (the repository root).
+# On sys.path since gdb/bootjump.py was sourced (the repository root, and gdb/ for bjgdb).
 import parts
+from bjgdb.interrupt import interrupt_after
 from c_probe import record
 
 PLAN = json.load(open(os.environ["BOOTJUMP_PLAN"]))
@@ -50,46 +49,23 @@ def run(command):
 
 def stop_if_interrupted():
     """bin/bootjump creates PLAN["interrupt"] before it sends GDB SIGINT to stop the run (Ctrl-C,
-    SIGTERM): the driver's own timer SIGINTs and the tracer take a SIGINT as a stop of theirs and
-    carry on, so at each of their returns the file says whether to end the run."""
+    SIGTERM): the tracer takes a SIGINT as a stop of its own and carries on, and a continue may
+    end on it as on any stop, so at each of their returns the file says whether to end the run."""
     if os.path.exists(PLAN["interrupt"]):
         raise KeyboardInterrupt()
 
 
 def continue_for(seconds):
-    """continue, interrupted after `seconds` as Ctrl-C would (a thread sends GDB SIGINT). Where
-    the target stopped says why: a timer that fires just as a breakpoint hits must not hide it.
-    A SIGINT that lands while GDB is busy between packets can be lost, so it is repeated every
-    2 s (longer than any stub takes to answer one: a second one while GDB still waits for the
-    first would make it give up on the target)."""
-    expired = threading.Event()
-    returned = threading.Event()
-
-    def interrupt():
-        delay = seconds
-        while not returned.wait(delay):
-            expired.set()
-            os.kill(os.getpid(), signal.SIGINT)
-            delay = 2.0
-
-    timer = threading.Thread(target=interrupt, daemon=True)
-    timer.start()
+    """continue, the target interrupted once `seconds` have passed, as `bootjump trace --from
+    rom-entry` does (bjgdb.interrupt: GDB's `interrupt` command from its main thread, repeated until
+    the target stops; SIGINTs repeated while the first was still pending made GDB give up on the
+    target). Where the target stopped says why: an interrupt that comes just as a breakpoint hits
+    must not hide it."""
     try:
-        run("continue")
-    except KeyboardInterrupt:
-        pass
+        with interrupt_after(seconds, "bootjump-run"):
+            run("continue")
     except gdb.error as e:
-        if not expired.is_set():
-            raise Failure("the target stopped answering while running: %s" % e) from None
-    finally:
-        returned.set()
-        timer.join()
-    if expired.is_set():
-        # A SIGINT that arrived after the stop leaves GDB's quit flag set: take it here.
-        try:
-            run("echo")
-        except (KeyboardInterrupt, gdb.error):
-            pass
+        raise Failure("the target stopped answering while running: %s" % e) from None
     stop_if_interrupted()
 
 

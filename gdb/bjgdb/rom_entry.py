@@ -3,23 +3,15 @@
 A hardware breakpoint (the ROM is read-only) goes on the ROM's reset vector, read from system
 memory, so this works on any firmware: no probe, no symbols. DEMCR's HardFault vector catch is set
 for the run, so a jump that faults before it gets there (a bad address) stops the core whatever
-vector table is in force. The continue has a timeout (lib/deadline.py): when it is up, GDB's main
-thread interrupts the target like Ctrl-C and repeats that until the target stops. It first disables
-the user's breakpoints for the rest of the run (they are enabled again afterwards): one whose
-condition GDB evaluates at every hit keeps GDB stopping and resuming the target, and an interrupt
-that reaches the stub while it is halted there is lost (measured: up to 20 in a row).
+vector table is in force. The continue has a timeout, after which GDB's main thread interrupts the
+target until it stops (interrupt.py, which says why it is done that way).
 """
 import gdb
 
+from .interrupt import interrupt_after
 from .lib import cortexm
-from .lib.deadline import Deadline
 from .lib.remote import RemoteError
 from .registry import CommandError
-
-# After the timeout: an interrupt every INTERRUPT_INTERVAL s (a stub answers one within milliseconds),
-# INTERRUPTS of them at most.
-INTERRUPT_INTERVAL = 0.5
-INTERRUPTS = 20
 
 
 def _set_vector_catch(target, on, previous):
@@ -40,43 +32,6 @@ def _set_vector_catch(target, on, previous):
     return previous
 
 
-class _Interrupt:
-    """What the deadline fires, in GDB's main thread (gdb.post_event: GDB's API is not for other
-    threads), while the continue waits for the target."""
-
-    def __init__(self):
-        self.over = False       # the continue has returned: nothing left to interrupt
-        self.paused = None      # the user's breakpoints this disabled
-
-    def __call__(self):
-        thread = gdb.selected_thread()
-        if self.over or thread is None or not thread.is_running():
-            return
-        if self.paused is None:
-            self.paused = [b for b in gdb.breakpoints() if b.is_valid() and b.enabled]
-            for b in self.paused:
-                b.enabled = False
-        try:
-            gdb.execute("interrupt", to_string=True)
-        except gdb.error:
-            pass    # the target went away: the continue reports that itself
-
-    def restore(self):
-        self.over = True
-        for b in self.paused or ():
-            if b.is_valid():
-                b.enabled = True
-
-
-def _give_up(timeout):
-    def say():
-        gdb.write("bootjump trace: the target has not stopped for %d interrupts in %g s after the %g s "
-                  "timeout; press Ctrl-C, or check the debug link\n"
-                  % (INTERRUPTS, INTERRUPTS * INTERRUPT_INTERVAL, timeout))
-        gdb.flush()
-    gdb.post_event(say)
-
-
 def run_to_rom_entry(target, part, timeout):
     sysmem = part.system_memory
     vector = sysmem.base + cortexm.facts().reset_vector
@@ -88,20 +43,15 @@ def run_to_rom_entry(target, part, timeout):
         return
     point = gdb.Breakpoint("*0x%x" % entry, type=gdb.BP_HARDWARE_BREAKPOINT, internal=True)
     demcr = _set_vector_catch(target, True, None)
-    interrupt = _Interrupt()
-    deadline = Deadline(timeout, lambda: gdb.post_event(interrupt), INTERRUPT_INTERVAL, INTERRUPTS,
-                        lambda: _give_up(timeout))
     problem = None
     try:
-        deadline.start()
-        gdb.execute("continue", to_string=True)
+        with interrupt_after(timeout, "bootjump trace") as deadline:
+            gdb.execute("continue", to_string=True)
     except gdb.error as e:
         problem = str(e)
     except KeyboardInterrupt:
         problem = "interrupted"
     finally:
-        deadline.done()
-        interrupt.restore()
         point.delete()
         _set_vector_catch(target, False, demcr)
     regs = target.registers()
