@@ -1,6 +1,7 @@
 """`make demo`'s flow, `bin/bootjump demo`, checked on what it prints and writes: the L011's
 empty check with the ROM's read of 0x08000000 and its value, the decision and where it went; the
 L031 that stays, then answers ACK and its PID on USART2; nothing left running."""
+import os
 import re
 
 from conftest import build, need
@@ -45,3 +46,26 @@ def test_demo(cli, tmp_path):
     assert t011.end["exit"] == "user-flash" and t031.end["exit"] == "bootloader-idle"
     for stem in ("stm32l011-classic", "stm32l031-classic"):
         assert (tmp_path / (stem + ".md")).exists() and (tmp_path / (stem + ".html")).exists()
+
+    # The README shows what `make demo` prints: it must still be what it prints, but for the pty's
+    # name, the times measured (and the lines they rewrap) and the output directory (the README's run wrote to build/demo).
+    assert readme_demo() == as_in_readme(out), "README.md's demo output is stale"
+
+
+def readme_demo():
+    with open(os.path.join(os.path.dirname(__file__), "..", "README.md")) as f:
+        readme = f.read()
+    block = re.search(r"```\n(bootjump demo:.*?)\n```", readme, re.S)
+    assert block, "README.md has no demo output block"
+    return as_in_readme(block.group(1))
+
+
+def as_in_readme(text):
+    text = re.sub(r"\S*/(stm32\w+-classic\.\w+)", r"OUT/\1", text)
+    text = re.sub(r"/dev/pts/\d+", "/dev/pts/N", text)
+    text = re.sub(r"after [0-9.]+ ms", "after T ms", text)
+    text = re.sub(r"done in [0-9.]+ s", "done in T s", text)
+    # The watch after the trace lasts a wall-clock while, so its emulated time varies, and with it
+    # the wrapping of its paragraph.
+    text = re.sub(r"within [0-9.]+ ms of emulated time", "within T ms of emulated time", text)
+    return [" ".join(line.split()) for line in " ".join(text.split("\n  ")).splitlines()]
