@@ -25,13 +25,9 @@ REMOTE_TIMEOUT = 60
 
 
 def gdb_args(commands, port=None, elf=None):
-    """gdb-multiarch's command line: connect (when port is given), source bootjump, run `commands`.
-    Inside a test run GDB imports `parts` from the run's copy of the database (conftest.py) before
-    bootjump does: the module is then already loaded when bootjump imports it."""
+    """gdb-multiarch's command line: connect (when port is given), source bootjump, run `commands`."""
     args = ["gdb-multiarch", "-nx", "-batch", "-ex", "set pagination off", "-ex", "set confirm off",
             "-ex", "set remotetimeout %d" % REMOTE_TIMEOUT]
-    if os.environ.get("BJ_GDB_PARTS"):
-        args += ["-ex", "python import sys; sys.path.insert(0, %r); import parts" % os.environ["BJ_GDB_PARTS"]]
     if elf:
         args += ["-ex", "file %s" % elf]
     if port is not None:

@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from conftest import ROOT
 from session import FakeStub, gdb, scratch
 from traces import schema
 
@@ -102,11 +103,11 @@ def test_a_stub_stalled_for_seconds_is_waited_for(tmp_path):
     assert "[Inferior 1 (Remote target) detached]" in out, out
 
 
-def test_gdb_loads_the_runs_copy_of_the_part_database():
-    """Every GDB of this run imports parts from the copy conftest.py took at the start, not from the
-    tree another engineer may be saving right now."""
+def test_gdb_loads_the_repositorys_part_database():
+    """`source gdb/bootjump.py` finds the part database of the tree it was sourced from, whatever
+    GDB's working directory."""
     out, err = gdb(["python import parts; print(parts.DATABASE)"])
-    assert out.strip() == os.path.join(os.environ["BJ_GDB_PARTS"], "parts", "stm32.json"), (out, err)
+    assert os.path.realpath(out.strip()) == os.path.realpath(os.path.join(ROOT, "parts", "stm32.json")), (out, err)
 
 
 # Inside GDB, before the trace: the trace writer sends GDB SIGINT (Ctrl-C) just after it wrote step
