@@ -48,6 +48,34 @@ def test_missing_firmware_file(cli, tmp_path):
                    "firmware file", "nope.elf not found")
 
 
+def test_firmware_that_is_not_a_firmware(cli, tmp_path):
+    text = tmp_path / "notes.bin"
+    text.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    one_line_error(cli.run("trace", "--part", "stm32l011", "--firmware", text),
+                   "notes.bin does not start with a vector table for STM32L011/L021: its initial SP "
+                   "0x746f6f72 is not in SRAM (0x20000000-0x20000800)")
+
+
+def test_firmware_built_for_another_part(cli):
+    """The L432's probe asks for a stack at the top of the L432's 64 KiB of SRAM1, which the L011
+    does not have: refused before anything starts, naming the part and the address."""
+    need(build("c_probe", "stm32l432", "probe.elf"))
+    one_line_error(cli.run("trace", "--part", "stm32l011", "--firmware", build("c_probe", "stm32l432", "probe.elf")),
+                   "does not start with a vector table for STM32L011/L021: its initial SP 0x%08x is not in SRAM"
+                   % first_word("stm32l432"))
+
+
+def test_firmware_with_an_even_reset_vector(cli, tmp_path):
+    with open(build("c_probe", "stm32l011", "probe.bin"), "rb") as f:
+        image = bytearray(f.read())
+    image[4] &= 0xfe
+    fw = tmp_path / "arm-mode.bin"
+    fw.write_bytes(bytes(image))
+    one_line_error(cli.run("trace", "--part", "stm32l011", "--firmware", fw),
+                   "its reset vector 0x%08x is not a Thumb address (odd) in flash or SRAM"
+                   % int.from_bytes(image[4:8], "little"))
+
+
 def test_closed_port(cli):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -270,9 +298,10 @@ def test_sigterm_inside_popen_stops_that_child(cli, tmp_path, program, args):
 
 # ---- OpenOCD ----------------------------------------------------------------------------------------
 
-def test_openocd_without_a_board_file_or_config(cli, tmp_path):
+def test_openocd_config_given_and_missing(cli, tmp_path):
     done = cli.run("trace", "--part", "stm32l011", "--target", "openocd=%s" % (tmp_path / "none.cfg"))
-    one_line_error(done, "OpenOCD config", "none.cfg not found")
+    one_line_error(done, "OpenOCD config %s not found: check the path given with --target openocd=CFG"
+                   % (tmp_path / "none.cfg"))
 
 
 def test_openocd_without_an_st_link(cli):

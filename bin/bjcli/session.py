@@ -76,7 +76,7 @@ def prepare(req):
     targets.parse(req.target)
     if req.max_steps < 1:
         raise CliError("--max-steps must be at least 1")
-    fw = open_firmware(req.firmware, part.name)
+    fw = open_firmware(req.firmware, part)
     recipe = req.recipe
     if fw.is_probe:
         recipe = recipes.check(recipe or "classic")

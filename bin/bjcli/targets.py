@@ -101,17 +101,15 @@ def _openocd_failed(e):
 
 
 @contextlib.contextmanager
-def _openocd(configs, variables=None):
-    for cfg in configs:
-        if not os.path.isfile(cfg):
-            raise CliError("OpenOCD config %s not found%s" % (
-                os.path.relpath(cfg), "" if variables else ": openocd/board/ has no board file for this "
-                "part's family yet; give one with --target openocd=CFG"))
+def _openocd(config, missing, variables=None):
+    """OpenOCD on one config file; `missing` says why the file may be absent and what to do."""
+    if not os.path.isfile(config):
+        raise CliError("OpenOCD config %s not found: %s" % (config, missing))
     # openocd/launch.py starts and stops OpenOCD by pid; if a signal cuts it short before its stop
     # runs, procs.stop_all() stops OpenOCD as a child bin/ did not start itself. The log is a
     # temporary file of ours (launch.py leaves its own behind when OpenOCD exits before its servers).
     with tempfile.NamedTemporaryFile(prefix="bootjump-openocd-", suffix=".log") as log:
-        ocd = OpenOCD(configs, variables=variables, log_path=log.name)
+        ocd = OpenOCD([config], variables=variables, log_path=log.name)
         try:
             try:
                 ocd.start()
@@ -131,7 +129,8 @@ def open_target(spec, part, firmware, uarts=()):
         return
     if kind == "emu+openocd":
         with _emulator(part, firmware, uarts, jtag=True) as emu, \
-                _openocd([emu_config(part.name)], {"BOOTJUMP_EMU_PORT": emu.jtag_port}) as ocd:
+                _openocd(emu_config(part.name), "openocd/emu/ has no config for this part's family yet",
+                         {"BOOTJUMP_EMU_PORT": emu.jtag_port}) as ocd:
             yield Target("openocd", "127.0.0.1:%d" % ocd.gdb_port, load=False, emulator=emu)
         return
     if not firmware.is_elf:
@@ -141,5 +140,11 @@ def open_target(spec, part, firmware, uarts=()):
         check_gdb_server(*arg)
         yield Target(kind, "%s:%d" % arg, load=True)
         return
-    with _openocd([arg or board_config(part.name)]) as ocd:
+    if arg:
+        config, missing = arg, "check the path given with --target openocd=CFG"
+    else:
+        config = os.path.relpath(board_config(part.name))
+        missing = ("openocd/board/ has no board file for this part's family yet; give one with "
+                   "--target openocd=CFG")
+    with _openocd(config, missing) as ocd:
         yield Target(kind, "127.0.0.1:%d" % ocd.gdb_port, load=True)
