@@ -76,12 +76,14 @@ def test_firmware_with_an_even_reset_vector(cli, tmp_path):
                    % int.from_bytes(image[4:8], "little"))
 
 
-def test_closed_port(cli):
+def test_closed_port(cli, tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    done = cli.run("trace", "--part", "stm32l011", "--target", "remote=127.0.0.1:%d" % port)
+    out = tmp_path / "run"
+    done = cli.run("trace", "--part", "stm32l011", "--target", "remote=127.0.0.1:%d" % port, "--out", out)
     one_line_error(done, "nothing listens at 127.0.0.1:%d" % port)
+    assert not out.exists(), "the failed run left its empty output directory behind"
 
 
 def test_silent_server_fails_fast(cli):

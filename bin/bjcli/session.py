@@ -1,6 +1,7 @@
 """One traced jump, the job of `bootjump trace`, `demo` and each cell of `matrix`: start what the
 target needs, run the firmware to its jump under GDB, trace the ROM, analyse the trace with
 reports/ and write the reports. The verdict is reports' analysis of the trace, nothing else."""
+import contextlib
 import os
 import time
 
@@ -92,10 +93,23 @@ def prepare(req):
 def run(req, progress=None):
     part, fw, recipe = prepare(req)
     out_dir = req.out_dir or default_out_dir(part.name, recipe)
+    created = not os.path.isdir(out_dir)
     try:
         os.makedirs(out_dir, exist_ok=True)
     except OSError as e:
         raise CliError("cannot create the output directory %s: %s" % (out_dir, e.strerror)) from None
+    try:
+        return _run(req, part, fw, recipe, out_dir, progress)
+    except BaseException:
+        # A run that failed before writing anything leaves no empty directory behind (build/runs/
+        # would fill with them); one that wrote a GDB log or part of a trace keeps it for the user.
+        if created:
+            with contextlib.suppress(OSError):
+                os.rmdir(out_dir)
+        raise
+
+
+def _run(req, part, fw, recipe, out_dir, progress):
     stem = req.name or "%s-%s" % (part.name, recipe or os.path.splitext(os.path.basename(fw.path))[0])
     trace = os.path.join(out_dir, stem + ".jsonl")
     if os.path.exists(trace):
