@@ -61,6 +61,15 @@ SUBKEYS = {
     "openocd": ({"target", "flash_driver", "dap_id", "ap_idr"}, set()),
 }
 PERIPH_KEYS = ({"ip", "base"}, {"irq", "enable", "reset", "reset_values"})
+# Objects inside the part objects above, by where they sit: (required, optional) keys.
+LIST_ITEM_KEYS = {
+    ("flash", "banks"): ({"base", "size"}, set()),
+    ("bootloader", "usarts"): ({"periph", "tx", "rx", "af"}, set()),
+}
+NESTED_KEYS = {
+    ("bootloader", "ram"): ({"base", "size"}, set()),
+    ("backup", "domain"): ({"register", "bits", "reset"}, set()),
+}
 # Oscillators by their reference-manual names; a list gives one frequency per range setting (MSI).
 OSCILLATORS = {"HSI", "HSI16", "HSI48", "MSI", "LSE"}
 RESET_FLAG_NAMES = {"low_power", "window_watchdog", "independent_watchdog", "software", "power_on",
@@ -334,6 +343,13 @@ def check_part_keys(part):
             errs += _keys("%s.%s" % (where, key), part[key], req, opt)
     for name, per in part.get("peripherals", {}).items():
         errs += _keys("%s peripheral %s" % (where, name), per, *PERIPH_KEYS)
+    for (key, sub), (req, opt) in LIST_ITEM_KEYS.items():
+        for i, item in enumerate((part.get(key) or {}).get(sub) or []):
+            errs += _keys("%s.%s.%s[%d]" % (where, key, sub, i), item, req, opt)
+    for (key, sub), (req, opt) in NESTED_KEYS.items():
+        obj = (part.get(key) or {}).get(sub)
+        if obj is not None:
+            errs += _keys("%s.%s.%s" % (where, key, sub), obj, req, opt)
     return errs
 
 
@@ -372,6 +388,9 @@ def check_part_values(part, ip):
     for key in ("dev_id", "rev_id", "cpuid", "flash_size_register", "unique_id"):
         if not _hex(part.get(key)):
             errs.append("%s: %s must be a lower-case hex string" % (where, key))
+    # The key is DBGMCU_IDCODE bits 11:0 (RM0377 §27.4.1; RM0008 DBGMCU_IDCODE).
+    if _hex(part.get("dev_id")) and _num(part["dev_id"]) > 0xfff:
+        errs.append("%s: dev_id %s is not a 12-bit DEV_ID" % (where, part["dev_id"]))
     if part.get("core") not in CORES:
         errs.append("%s: core %r is not one of %s" % (where, part.get("core"), sorted(CORES)))
     # Implemented interrupt priority bits: 2 on ARMv6-M, 3..8 on ARMv7-M (DDI0403 §B1.5.4).

@@ -321,3 +321,18 @@ def test_g0_profile_needs_the_empty_flag(raw):
 def test_tar_autoincr_block_is_a_power_of_two_of_at_least_1k(raw):
     expect(raw, lambda db: db["cores"]["cortex-m3"].update(tar_autoincr_block="0x300"), "tar_autoincr_block must be")
     expect(raw, lambda db: db["cores"]["cortex-m0"].update(tar_autoincr_block="0x200"), "tar_autoincr_block must be")
+
+
+@pytest.mark.parametrize("where, mutate", [
+    ("bootloader usart", lambda db: part(db, "stm32l011")["bootloader"]["usarts"][0].update(baud=57600)),
+    ("flash bank", lambda db: part(db, "stm32l073")["flash"]["banks"][1].update(bfb2=True)),
+    ("bootloader.ram", lambda db: part(db, "stm32l011")["bootloader"]["ram"].update(end="0x20000800")),
+    ("backup.domain", lambda db: part(db, "stm32l011")["backup"]["domain"].update(resets="RTCRST")),
+], ids=["usart", "bank", "ram", "domain"])
+def test_unknown_key_in_nested_objects(raw, where, mutate):
+    errs = broken(raw, mutate)
+    assert any("unknown key" in e for e in errs), (where, errs)
+
+
+def test_dev_id_is_twelve_bits(raw):
+    expect(raw, lambda db: part(db, "stm32l011").update(dev_id="0x1457"), "dev_id 0x1457 is not a 12-bit DEV_ID")
