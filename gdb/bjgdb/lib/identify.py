@@ -56,12 +56,22 @@ def identify(db, read):
 
 
 def resolve(db, read, name=None):
-    """The Identity for --part NAME (DEV_ID/REV_ID still read when possible) or by identification."""
+    """The Identity for --part NAME (DEV_ID/REV_ID still read when possible) or by identification.
+    NAME is refused when the target identifies as another part of the database: its ROM would be
+    traced and judged as NAME's. A target the database does not know is what --part is for."""
     if name is None:
         return identify(db, read)
     part = db.lookup(name)
     idcode = _word(read, part.reg_addr("DBGMCU.IDCODE"))
     if idcode is None:
         return Identity(part, None, None, None)
+    try:
+        found = identify(db, read)
+    except IdentifyError:
+        found = None
+    if found is not None and found.part is not part:
+        raise IdentifyError("the target is %s (DEV_ID 0x%03x), not %s (DEV_ID 0x%03x): leave out --part to "
+                            "use the part the target reports, or connect a %s"
+                            % (found.part.name, found.dev_id, part.name, part.dev_id, part.name))
     return Identity(part, _field(idcode, part, "DBGMCU.IDCODE.DEV_ID"),
                     _field(idcode, part, "DBGMCU.IDCODE.REV_ID"), idcode)

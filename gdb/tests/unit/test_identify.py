@@ -54,3 +54,28 @@ def test_named_part_skips_identification():
     part = DB.lookup("stm32l031")
     found = identify.resolve(DB, lambda addr, size: None, "stm32l031")
     assert found.part is part and found.dev_id is None
+
+
+def test_named_part_that_is_not_the_target_is_refused():
+    """--part stm32l031 on an STM32L011 (another part of the database by CPUID and DEV_ID) would
+    trace the L011's ROM as the L031's and report a contradiction that is not there."""
+    on_target = memory_of(DB.lookup("stm32l011"))
+    with pytest.raises(identify.IdentifyError, match="stm32l011.*0x457.*not stm32l031.*0x425.*--part"):
+        identify.resolve(DB, on_target, "stm32l031")
+
+
+def test_named_part_on_a_target_the_database_does_not_know():
+    """--part is the way on for a DEV_ID the database lacks (the identify error says so)."""
+    part = DB.lookup("stm32l011")
+    read = memory_of(part)
+
+    def unknown(addr, size):
+        return (0x10000999).to_bytes(4, "little") if addr == part.reg_addr("DBGMCU.IDCODE") else read(addr, size)
+    found = identify.resolve(DB, unknown, "stm32l011")
+    assert found.part is part and found.dev_id == 0x999
+
+
+def test_named_part_that_is_the_target():
+    part = DB.lookup("stm32l011")
+    found = identify.resolve(DB, memory_of(part), "stm32l021")
+    assert found.part is part and found.dev_id == part.dev_id
