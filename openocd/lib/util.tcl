@@ -51,9 +51,14 @@ bj::cmd bj::u32 {addr} {address} {one 32-bit word of target memory} {
 	lindex [read_memory $addr 32 1] 0
 }
 
-bj::cmd bj::need_part {} {} {the current part's name; an error naming what to do when there is none} {
+bj::cmd bj::need_part {} {} {the current part's name, identified from the target the first time (bj::identify); an error naming what to do when that fails} {
+	# The emulator configs identify at examine-end; the board configs keep upstream's examine-end,
+	# so on silicon the first library command identifies the part.
 	if {$::bj::part eq ""} {
-		error "bootjump: no part identified yet: run bootjump_part (or bootjump_part NAME)"
+		if {[catch {bj::identify} found]} {
+			error "bootjump: no part identified yet, and reading the target did not name one: $found"
+		}
+		set ::bj::part $found
 	}
 	return $::bj::part
 }

@@ -112,6 +112,20 @@ def test_backup_registers_and_checkpoints(scratch):
     assert "nBOOT1 1" in options and "rdp {level 0" in options, options
 
 
+def test_library_identifies_the_part_on_first_use(scratch):
+    """The board configs keep the upstream target's examine-end, which does not run bootjump_part:
+    on silicon the runbook's first library command (bootjump_arm, bootjump_checkpoints ...) finds
+    no part yet and must identify it from the target itself."""
+    part = "stm32l011"
+    dump = os.path.join(scratch, "rom.bin")
+    with emulated(part, scratch) as (_, ocd):
+        for command in ("bootjump_arm classic", "bootjump_checkpoints", "bootjump_backup", "bootjump_options",
+                        "bootjump_dump_rom {%s}" % dump):
+            ocd.cmd("set ::bj::part {}")  # as the board configs leave it after examine
+            ocd.cmd(command)
+            assert ocd.cmd("set ::bj::part") == part, command
+
+
 def arm_commands(part, recipe):
     """GDB commands that write the probe's mailbox (c_probe/README.md)."""
     p = DB.lookup(part)
