@@ -62,8 +62,7 @@ def addresses(db, part):
     for path in ("SCB.VTOR", "SYST.CSR"):
         out.append(db.core_reg(path, p.core))
     for kind in ("ISER", "ISPR"):
-        base = db.core_reg("NVIC." + kind, p.core)
-        out += [base + 4 * k for k in range((p.raw["nvic_irqs"] + 31) // 32)]
+        out += [addr for addr, _ in nvic_words(db, p, kind)]
     remap = p.raw["remap"]
     for path in ("RCC.CFGR", "RCC.CR", "RCC.CSR", "IWDG.PR", "IWDG.RLR", remap and remap["register"],
                  p.raw["boot"]["option_register"]):
@@ -74,6 +73,21 @@ def addresses(db, part):
         except KeyError:
             pass
     return sorted({a for a in out if a is not None})
+
+
+# NVIC_ISERn, NVIC_ISPRn, ...: bit b of the n-th register is IRQ 32n + b, one bit per IRQ in a
+# 32-bit register ([v6M] B3.4.2, [v7M] B3.4.3). Where the registers are, how many and how far apart
+# is the core's NVIC in the part database.
+IRQS_PER_REGISTER = 32
+
+
+def nvic_words(db, part, name):
+    """[(address, first IRQ)] of the NVIC_<name>n registers covering the part's IRQs (nvic_irqs)."""
+    nvic = db.raw["cores"][part.core]["peripherals"]["NVIC"]
+    desc = db.ip[nvic["ip"]]["registers"][name]
+    base, stride = db.core_reg("NVIC." + name, part.core), desc.get("stride", 4)
+    count = min(desc.get("count", 1), -(-part.raw["nvic_irqs"] // IRQS_PER_REGISTER))
+    return [(base + stride * k, IRQS_PER_REGISTER * k) for k in range(count)]
 
 
 def gather(db, part, regs, read):
@@ -179,15 +193,13 @@ def primask(s):
 
 def interrupts(s):
     src = "%s §5.4; AN2606 §4.1 (disable interrupts, clear pending interrupts)" % NOTE
-    n = s.part.raw["nvic_irqs"]
-    iser, ispr = (s.db.core_reg("NVIC." + k, s.part.core) for k in ("ISER", "ISPR"))
     enabled, pending = [], []
-    for k in range((n + 31) // 32):
-        e, p = s.word(iser + 4 * k), s.word(ispr + 4 * k)
+    for (iser, first), (ispr, _) in zip(nvic_words(s.db, s.part, "ISER"), nvic_words(s.db, s.part, "ISPR")):
+        e, p = s.word(iser), s.word(ispr)
         if e is None or p is None:
             return finding("interrupts", "warn", "cannot read NVIC_ISER/ISPR", src)
-        enabled += [32 * k + b for b in range(32) if e >> b & 1]
-        pending += [32 * k + b for b in range(32) if p >> b & 1]
+        enabled += [first + b for b in range(IRQS_PER_REGISTER) if e >> b & 1]
+        pending += [first + b for b in range(IRQS_PER_REGISTER) if p >> b & 1]
     masked = s.regs.get("primask", 0) & cortexm.facts().primask_pm
     both = sorted(set(enabled) & set(pending))
     if both and not masked:

@@ -22,10 +22,12 @@ class Chip:
             self.words.setdefault(b.base, 0xFFFFFFFF)
         for path in ("RCC.CFGR", "RCC.CR", "RCC.CSR", "IWDG.PR", "IWDG.RLR", "FLASH.OPTR", "SYSCFG.CFGR1"):
             per, reg = path.split(".")
-            ip = DB.ip[p.raw["peripherals"][per]["ip"]]
-            self.words[p.reg_addr(path)] = int(ip["registers"][reg]["reset"], 16)
-        lsb, width, values = p.field("SYSCFG.CFGR1.MEM_MODE")
-        self.words[p.reg_addr("SYSCFG.CFGR1")] = values["SYSTEM_FLASH"] << lsb
+            ip = p.raw["peripherals"].get(per) and DB.ip[p.raw["peripherals"][per]["ip"]]
+            if ip and reg in ip["registers"]:     # the F1 has no FLASH_OPTR and no SYSCFG
+                self.words[p.reg_addr(path)] = int(ip["registers"][reg]["reset"], 16)
+        if p.raw["remap"]:
+            lsb, width, values = p.field("SYSCFG.CFGR1.MEM_MODE")
+            self.words[p.reg_addr("SYSCFG.CFGR1")] = values["SYSTEM_FLASH"] << lsb
         for path in ("SCB.VTOR", "SYST.CSR", "NVIC.ISER", "NVIC.ISPR"):
             self.words[DB.core_reg(path, p.core)] = 0
         self.code = assemble(branch.split(";"), "m0")
@@ -176,3 +178,39 @@ def test_a_target_register_written_on_the_way_is_not_guessed():
     chip = Chip("stm32l031", branch="movs r1, #0; bx r1")
     chip.regs["r1"] = ENTRY
     assert chip.findings()["branch-target"]["status"] == "warn"
+
+
+def test_irq_above_31_on_a_v7m_part():
+    """IRQ 37 (USART1 on the F103) sits in NVIC_ISER1/ISPR1, the second register of each."""
+    chip = Chip("stm32f103")
+    core = chip.part.core
+    for k in range(1, (chip.part.raw["nvic_irqs"] + 31) // 32):
+        for name in ("ISER", "ISPR"):
+            chip.set(DB.core_reg("NVIC." + name, core) + 4 * k, 0)
+    chip.set(DB.core_reg("NVIC.ISER", core) + 4, 1 << 5)
+    chip.set(DB.core_reg("NVIC.ISPR", core) + 4, 1 << 5)
+    f = chip.findings()["interrupts"]
+    assert f["status"] == "fail" and "IRQ 37 " in f["message"], f
+
+
+def test_nvic_layout_follows_the_database():
+    """The NVIC registers' base, count and stride come from the core's NVIC in the database: a
+    database that spaced NVIC_ISERn 8 bytes apart makes preflight read them there."""
+    import json
+    raw = json.loads(json.dumps(DB.raw))
+    for name in ("ISER", "ISPR"):
+        raw["ip"]["nvic-v7m"]["registers"][name]["stride"] = 8
+    db = parts.Database(raw)
+    part = db.lookup("stm32f103")
+    iser = db.core_reg("NVIC.ISER", part.core)
+    words = preflight.addresses(db, part)
+    assert iser in words and iser + 8 in words and iser + 4 not in words
+    chip = Chip("stm32f103")
+    chip.part = part
+    for k in range(1, (part.raw["nvic_irqs"] + 31) // 32):
+        for name in ("ISER", "ISPR"):
+            chip.set(db.core_reg("NVIC." + name, part.core) + 8 * k, 0)
+    chip.set(iser + 8, 1 << 5)
+    chip.set(db.core_reg("NVIC.ISPR", part.core) + 8, 1 << 5)
+    found = {f["check"]: f for f in preflight.run(preflight.gather(db, part, chip.regs, chip.read))}
+    assert found["interrupts"]["status"] == "fail" and "IRQ 37 " in found["interrupts"]["message"]
