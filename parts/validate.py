@@ -614,19 +614,42 @@ def check_unique(raw):
     return errs
 
 
+def _guarded(where, rule, *args):
+    """The rules read the JSON as the layout in parts/README.md has it; a value of another JSON
+    type (a number where an object belongs) makes a rule fail with a Python exception. That is
+    reported as an error like any other, so the user sees where, not a traceback."""
+    try:
+        return rule(*args)
+    except (AttributeError, KeyError, TypeError, ValueError, IndexError) as e:
+        return ["%s: malformed, %s cannot read it (%s: %s); compare its JSON types with parts/README.md"
+                % (where, rule.__name__, type(e).__name__, e)]
+
+
 def validate(raw):
+    if not isinstance(raw, dict):
+        return ["database: expected an object"]
     errs = check_top(raw)
     if errs:
         return errs
+    for key in ("sources", "ip", "architectures", "cores"):
+        if not isinstance(raw[key], dict):
+            errs.append("database: %s must be an object" % key)
+    if not isinstance(raw["parts"], list):
+        errs.append("database: parts must be a list of part objects")
+    if errs:
+        return errs
     tags = set(raw["sources"])
-    errs += check_ip(raw)
-    errs += check_architectures(raw)
-    errs += check_cores(raw)
-    for part in raw["parts"]:
-        errs += check_part_keys(part)
-        errs += check_part_sources(part, tags)
-        errs += check_part_values(part, raw["ip"])
-        errs += check_profile_needs(part)
-        errs += check_part_regions(part)
-    errs += check_unique(raw)
+    errs += _guarded("database ip", check_ip, raw)
+    errs += _guarded("database architectures", check_architectures, raw)
+    errs += _guarded("database cores", check_cores, raw)
+    for i, part in enumerate(raw["parts"]):
+        if not isinstance(part, dict):
+            errs.append("database: parts[%d] is not a part object" % i)
+            continue
+        where = "part %s" % part.get("name")
+        for rule, args in ((check_part_keys, (part,)), (check_part_sources, (part, tags)),
+                           (check_part_values, (part, raw["ip"])), (check_profile_needs, (part,)),
+                           (check_part_regions, (part,))):
+            errs += _guarded(where, rule, *args)
+    errs += _guarded("database parts", check_unique, raw)
     return errs

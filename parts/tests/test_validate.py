@@ -336,3 +336,18 @@ def test_unknown_key_in_nested_objects(raw, where, mutate):
 
 def test_dev_id_is_twelve_bits(raw):
     expect(raw, lambda db: part(db, "stm32l011").update(dev_id="0x1457"), "dev_id 0x1457 is not a 12-bit DEV_ID")
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda db: part(db, "stm32l011")["peripherals"].update(USART9=1),
+    lambda db: part(db, "stm32l011")["bootloader"].update(usarts=["USART2"]),
+    lambda db: part(db, "stm32l011")["backup"].update(domain="RCC.CSR"),
+    lambda db: db["architectures"]["ARMv6-M"]["exceptions"].update(NMI={}),
+    lambda db: db["ip"]["rcc-l0"]["registers"]["CSR"].update(bits=[1, 2]),
+    lambda db: db["parts"].append("stm32l011"),
+], ids=["peripheral", "usart", "domain", "exception", "bits", "part"])
+def test_wrong_shapes_are_reported_not_raised(raw, mutate):
+    """A value of the wrong JSON type is an error in the list, never an exception: `make parts`
+    then names the problem instead of printing a Python traceback."""
+    errs = broken(raw, mutate)
+    assert errs, "the broken copy was accepted"
