@@ -220,10 +220,11 @@ static bool parse_seconds(const char *text, double *seconds)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_TIMEOUT = 256, OPT_JSON };
+	enum { OPT_TIMEOUT = 256, OPT_JSON, OPT_HELP };
 	static const struct option options[] = {
 		{"timeout", required_argument, NULL, OPT_TIMEOUT},
 		{"json", no_argument, NULL, OPT_JSON},
+		{"help", no_argument, NULL, OPT_HELP},
 		{NULL, 0, NULL, 0},
 	};
 	struct options opts = {.timeout_s = DEFAULT_WAIT_S};
@@ -245,8 +246,11 @@ int main(int argc, char **argv)
 	char **args = argv + 1;
 	int n_args = argc - 1, opt;
 	opterr = 0;
-	while ((opt = getopt_long(n_args, args, ":", options, NULL)) != -1) {
-		if (opt == OPT_JSON) {
+	while ((opt = getopt_long(n_args, args, ":h", options, NULL)) != -1) {
+		if (opt == OPT_HELP || opt == 'h') {
+			print_usage(stdout);
+			return USB_EXIT_OK;
+		} else if (opt == OPT_JSON) {
 			opts.json = true;
 		} else if (opt == OPT_TIMEOUT && !command->takes_timeout) {
 			return usage_error("--timeout applies to wait-dfu, not to ", command->name);

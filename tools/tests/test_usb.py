@@ -54,3 +54,11 @@ def test_bad_command_line(args):
     proc, _ = run_usb(*args)
     assert proc.returncode == 64
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args", [["--help"], ["-h"], ["list", "--help"], ["wait-dfu", "--timeout", "1", "-h"]])
+def test_help_anywhere(args):
+    """--help prints the usage and exits 0, before or after the command (as bootjump-usart's does)."""
+    proc, _ = run_usb(*args)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("usage: bootjump-usb") and proc.stderr == ""
