@@ -10,7 +10,11 @@ It defines three TCL dicts:
   bootjump_regs      part -> "PERIPH.REG" -> address, "PERIPH.REG.BIT" -> mask and
                      "PERIPH.REG.FIELD" -> {lsb width values}, for the part's peripherals and its
                      core's SCB, SYST and NVIC (names exactly as in the reference manuals);
-  bootjump_families  family -> target, flash driver, parts, their DAP IDs, the smallest SRAM.
+  bootjump_families  family -> target, flash driver, parts, their DAP IDs, the smallest SRAM;
+  bootjump_core      the Cortex-M facts every core and architecture of the database agrees on, for
+                     the tracer and for identifying a part before its core is known: CPUID and the
+                     mask of its core-naming fields, DHCSR.S_LOCKUP, DEMCR.VC_HARDERR, xPSR's
+                     exception field, the exception numbers, EXC_RETURN values and the reset LR.
 """
 import sys
 
@@ -99,9 +103,35 @@ def part_entry(db, p, regs):
     }
 
 
+def field_mask(lsb, width, *_):
+    return ((1 << width) - 1) << lsb
+
+
+def core_facts(db):
+    """What the TCL library needs of the cores and architectures, through the loader's core_* and
+    arch_* lookups (one value wherever the cores or architectures have it: the validator makes them
+    agree), as gdb/bjgdb/lib/cortexm.py takes the same facts."""
+    numbers = db.arch_numbers("exceptions")
+    lsb, width = db.arch_field("XPSR.EXCEPTION")
+    return {
+        "cpuid": db.core_reg("SCB.CPUID"),
+        "cpuid_core_mask": field_mask(*db.core_field("SCB.CPUID.IMPLEMENTER")) |
+        field_mask(*db.core_field("SCB.CPUID.PARTNO")),
+        "dhcsr": db.core_reg("DCB.DHCSR"), "dhcsr_s_lockup": db.core_bit("DCB.DHCSR.S_LOCKUP"),
+        "demcr": db.core_reg("DCB.DEMCR"), "demcr_vc_harderr": db.core_bit("DCB.DEMCR.VC_HARDERR"),
+        "xpsr_exception": {"lsb": lsb, "width": width},
+        # Exception numbers below the first IRQ by the database's names; a vector table holds a
+        # word per exception number, so the reset vector sits 4 * RESET from its base.
+        "exceptions": {n: name for name, n in sorted(numbers.items(), key=lambda kv: kv[1]) if n < numbers["IRQ0"]},
+        "irq0": numbers["IRQ0"], "hardfault": numbers["HARDFAULT"], "reset_vector": 4 * numbers["RESET"],
+        "exc_returns": sorted(set(db.arch_numbers("exc_return").values())),
+        "reset_lr": db.arch_value("reset_lr"),
+    }
+
+
 def generate(db):
     out = [BANNER, "set bootjump_ocd [dict create]", "set bootjump_regs [dict create]",
-           "set bootjump_families [dict create]"]
+           "set bootjump_families [dict create]", "set bootjump_core %s" % tcl(core_facts(db))]
     families = {}
     for p in db.parts:
         regs = registers(db, p)

@@ -3,10 +3,8 @@
 # share a DEV_ID (F04x / F070x6) the bootloader ID byte AN2606 places in system memory decides.
 
 namespace eval bj {
-	# ARMv6-M ARM (DDI0419) B3.2.3 / ARMv7-M ARM (DDI0403) B3.2.3: CPUID, and its PARTNO field
-	# (bits 15:4), which names the core whatever its revision.
-	variable CPUID 0xe000ed00
-	variable CPUID_PARTNO 0x0000fff0
+	# CPUID's address and its IMPLEMENTER and PARTNO fields, which name the core whatever its
+	# revision, come from build/gen/bj_openocd.tcl ($bootjump_core).
 	variable dev_id ""
 	variable rev_id ""
 }
@@ -17,11 +15,12 @@ bj::cmd bj::part_field {name path value} {part PERIPH.REG.FIELD value} {a regist
 }
 
 bj::cmd bj::identify {} {} {the name of the connected part, read from the target; an error says why none matches} {
-	set cpuid [bj::u32 $::bj::CPUID]
-	set core [expr {$cpuid & $::bj::CPUID_PARTNO}]
+	set mask [dict get $::bootjump_core cpuid_core_mask]
+	set cpuid [bj::u32 [dict get $::bootjump_core cpuid]]
+	set core [expr {$cpuid & $mask}]
 	set candidates {}
 	dict for {name ocd} $::bootjump_ocd {
-		if {([dict get $ocd cpuid] & $::bj::CPUID_PARTNO) == $core} {
+		if {([dict get $ocd cpuid] & $mask) == $core} {
 			lappend candidates $name
 		}
 	}

@@ -8,16 +8,14 @@
 #   limit       the step limit.
 
 namespace eval bj::stops {
-	# Architectural facts: DDI0419 (ARMv6-M) / DDI0403 (ARMv7-M). TakeReset() sets LR to
-	# 0xFFFFFFFF (B1.5.5); an EXC_RETURN is 0xFFFFFFxx (B1.5.8); DHCSR.S_LOCKUP is bit 19 (C1.6.3);
-	# the exception frame holds the return address at SP + 24 (B1.5.6).
-	variable RESET_LR 0xffffffff
-	variable EXC_RETURN_MIN 0xffffff00
-	variable DHCSR 0xe000edf0
-	variable DHCSR_S_LOCKUP 0x80000
+	# The reset LR (TakeReset), the EXC_RETURN values, xPSR's exception field, the exception
+	# numbers and DHCSR.S_LOCKUP come from the part database ($bootjump_core, build/gen/
+	# bj_openocd.tcl), as the GDB tracer takes them (gdb/bjgdb/lib/cortexm.py). The exception
+	# frame holds the return address after r0-r3, r12 and lr: at SP + 24 (DDI0403 B1.5.6).
 	variable FRAME_PC 24
-	variable names {1 Reset 2 NMI 3 HardFault 4 MemManage 5 BusFault 6 UsageFault 11 SVCall
-		12 DebugMonitor 14 PendSV 15 SysTick}
+	# ARM's spelling of the exception names the database gives in capitals (DDI0403 B1.5.2).
+	variable spelling {RESET Reset HARDFAULT HardFault MEMMANAGE MemManage BUSFAULT BusFault
+		USAGEFAULT UsageFault SVCALL SVCall DEBUGMONITOR DebugMonitor PENDSV PendSV SYSTICK SysTick}
 	# The idle detector's bounds (stops.py): loops of 2..64 instructions, 16 identical iterations.
 	variable MIN_PERIOD 2
 	variable MAX_PERIOD 64
@@ -35,8 +33,31 @@ bj::cmd bj::stops::steps {} {} {the number of steps the rules have seen} {
 	dict get $::bj::stops::state steps
 }
 
-bj::cmd bj::stops::ipsr {xpsr} {xpsr} {the exception number in xPSR (bits 8:0)} {
-	expr {$xpsr & 0x1ff}
+bj::cmd bj::stops::ipsr {xpsr} {xpsr} {the exception number in xPSR (its EXCEPTION field, from the part database)} {
+	set f [dict get $::bootjump_core xpsr_exception]
+	expr {($xpsr >> [dict get $f lsb]) & ((1 << [dict get $f width]) - 1)}
+}
+
+bj::cmd bj::stops::is_exc_return {value} {value} {whether a value is one of the architectures' EXC_RETURN values} {
+	foreach v [dict get $::bootjump_core exc_returns] {
+		if {$value == $v} {
+			return 1
+		}
+	}
+	return 0
+}
+
+bj::cmd bj::stops::exception_name {number} {number} {an exception's name as ARM spells it (IRQ n from the first IRQ on)} {
+	set irq0 [dict get $::bootjump_core irq0]
+	if {$number >= $irq0} {
+		return "IRQ [expr {$number - $irq0}]"
+	}
+	dict for {n name} [dict get $::bootjump_core exceptions] {
+		if {$n == $number} {
+			return [expr {[dict exists $::bj::stops::spelling $name] ? [dict get $::bj::stops::spelling $name] : $name}]
+		}
+	}
+	return "exception $number"
 }
 
 bj::cmd bj::stops::alias_is_flash {pc} {address} \
@@ -140,7 +161,8 @@ bj::cmd bj::stops::idle_stop {} {} {the bootloader-idle stop, naming the registe
 bj::cmd bj::stops::reset {step} {step} {the reset stop, when the step ended at the reset vector with LR = 0xFFFFFFFF} {
 	set pre [dict get $step pre]
 	set post [dict get $step post]
-	if {[bj::stops::ipsr [dict get $post xpsr]] != 0 || [dict get $post lr] != $::bj::stops::RESET_LR} {
+	set reset_lr [dict get $::bootjump_core reset_lr]
+	if {[bj::stops::ipsr [dict get $post xpsr]] != 0 || [dict get $post lr] != $reset_lr} {
 		return ""
 	}
 	set pc [dict get $step pc]
@@ -148,10 +170,10 @@ bj::cmd bj::stops::reset {step} {step} {the reset stop, when the step ended at t
 		return ""
 	}
 	# The core restarts at the reset vector of whatever the boot alias at 0 shows.
-	if {[dict get $post pc] != ([bj::u32 4] & ~1)} {
+	if {[dict get $post pc] != ([bj::u32 [dict get $::bootjump_core reset_vector]] & ~1)} {
 		return ""
 	}
-	if {[bj::thumb::writes_pc [dict get $step bytes]] && [dict get $pre lr] == $::bj::stops::RESET_LR} {
+	if {[bj::thumb::writes_pc [dict get $step bytes]] && [dict get $pre lr] == $reset_lr} {
 		return ""
 	}
 	list reset [format "the target reset during step %d (%s %s): PC %s is the reset vector with LR = 0xffffffff" \
@@ -163,12 +185,12 @@ bj::cmd bj::stops::fault {step} {step} {the fault stop, when the step entered an
 	set post [dict get $step post]
 	set before [bj::stops::ipsr [dict get $pre xpsr]]
 	set after [bj::stops::ipsr [dict get $post xpsr]]
-	set entered [expr {$after != 0 && $after != $before && [dict get $post lr] >= $::bj::stops::EXC_RETURN_MIN}]
+	set entered [expr {$after != 0 && $after != $before && [bj::stops::is_exc_return [dict get $post lr]]}]
 	set region [bj::region [dict get $post pc]]
 	if {!$entered && $region ni {unmapped core-peripheral}} {
 		return ""
 	}
-	set lockup [expr {([bj::u32 $::bj::stops::DHCSR] & $::bj::stops::DHCSR_S_LOCKUP) != 0}]
+	set lockup [expr {([bj::u32 [dict get $::bootjump_core dhcsr]] & [dict get $::bootjump_core dhcsr_s_lockup]) != 0}]
 	if {!$entered && !$lockup} {
 		return ""
 	}
@@ -177,9 +199,7 @@ bj::cmd bj::stops::fault {step} {step} {the fault stop, when the step entered an
 	if {$entered && !$lockup} {
 		set fault_pc [bj::u32 [expr {([dict get $post sp] + $::bj::stops::FRAME_PC) & 0xffffffff}]]
 	}
-	set names $::bj::stops::names
-	set name [expr {[dict exists $names $after] ? [dict get $names $after] :
-		($after >= 16 ? "IRQ [expr {$after - 16}]" : "exception $after")}]
+	set name [bj::stops::exception_name $after]
 	set what [format "step %d (%s %s)" [expr {[bj::stops::steps] - 1}] [bj::hex $pc] [dict get $step text]]
 	if {$lockup} {
 		set text "the core locked up at $what"

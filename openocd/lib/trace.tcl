@@ -8,10 +8,9 @@
 # lib/stops.tcl. The header has no firmware, checkpoints or preflight (null).
 
 namespace eval bj::trace {
-	# DDI0419 C1.6.5 / DDI0403 C1.6.5: DEMCR and its HardFault vector catch, set while running to
-	# the ROM entry so a jump that faults first stops the core whatever vector table is in force.
-	variable DEMCR 0xe000edfc
-	variable DEMCR_VC_HARDERR 0x400
+	# DEMCR's HardFault vector catch (DDI0403 C1.6.5; address and bit from $bootjump_core) is set
+	# while running to the ROM entry, so a jump that faults first stops the core whatever vector
+	# table is in force.
 	# Memory that reads without side effects: a load into the PC is read from there before the step.
 	variable READABLE {flash flash-alias sram system_memory option_bytes eeprom}
 	variable text_cache {}
@@ -100,7 +99,7 @@ bj::cmd bj::trace::read_value {addr size} {address size} {a little-endian value 
 bj::cmd bj::trace::abandoned {pc pre post} {pc pre post} \
 	{true when the step entered an exception whose frame returns to this very instruction: it made no data access} {
 	set after [bj::stops::ipsr [dict get $post xpsr]]
-	if {$after == 0 || $after == [bj::stops::ipsr [dict get $pre xpsr]] || [dict get $post lr] < $::bj::stops::EXC_RETURN_MIN} {
+	if {$after == 0 || $after == [bj::stops::ipsr [dict get $pre xpsr]] || ![bj::stops::is_exc_return [dict get $post lr]]} {
 		return 0
 	}
 	set frame [expr {([dict get $post sp] + $::bj::stops::FRAME_PC) & 0xffffffff}]
@@ -206,17 +205,18 @@ bj::cmd bj::trace::header_json {from} {rom-entry|here} {the header record of a t
 
 bj::cmd bj::trace::to_rom_entry {timeout_s} {seconds} \
 	{run to the ROM's entry (a hardware breakpoint on the reset vector in system memory); an error says where the target stopped instead} {
-	set entry [expr {[bj::u32 [expr {[bj::fact sysmem_base] + 4}]] & ~1}]
-	set demcr [bj::u32 $::bj::trace::DEMCR]
+	set entry [expr {[bj::u32 [expr {[bj::fact sysmem_base] + [dict get $::bootjump_core reset_vector]}]] & ~1}]
+	set DEMCR [dict get $::bootjump_core demcr]
+	set demcr [bj::u32 $DEMCR]
 	bp $entry 2 hw
-	mmw $::bj::trace::DEMCR $::bj::trace::DEMCR_VC_HARDERR 0 ;# DEMCR |= VC_HARDERR
+	mmw $DEMCR [dict get $::bootjump_core demcr_vc_harderr] 0 ;# DEMCR |= VC_HARDERR
 	resume
 	set reached [expr {![catch {wait_halt [expr {int($timeout_s * 1000)}]}]}]
 	if {!$reached} {
 		halt
 	}
 	rbp $entry
-	mww $::bj::trace::DEMCR $demcr ;# DEMCR = its value before the run
+	mww $DEMCR $demcr ;# DEMCR = its value before the run
 	set regs [bj::trace::regs]
 	set pc [dict get $regs pc]
 	if {$pc == $entry} {
@@ -225,7 +225,7 @@ bj::cmd bj::trace::to_rom_entry {timeout_s} {seconds} \
 	if {!$reached} {
 		error "the ROM entry [bj::hex $entry] was not reached within $timeout_s s (the target was stopped at PC [bj::hex $pc], [bj::region $pc]): is the jump armed? -from here traces from where it is"
 	}
-	if {[bj::stops::ipsr [dict get $regs xpsr]] == 3} {
+	if {[bj::stops::ipsr [dict get $regs xpsr]] == [dict get $::bootjump_core hardfault]} {
 		error "the target took a HardFault before it reached the ROM entry [bj::hex $entry] (stopped at PC [bj::hex $pc]): trace the jump with -from here, stopped at the branch"
 	}
 	error "the target stopped at PC [bj::hex $pc] ([bj::region $pc]), not at the ROM entry [bj::hex $entry]"
