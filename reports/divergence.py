@@ -19,6 +19,7 @@ class Divergence:
         self.explained = []     # (addr, size, value_a, value_b, step_a, step_b, what)
         self.other = []         # loads at the same step and address with different values, before
         self.header = []        # (field, value_a, value_b)
+        self.stops = None       # "A" or "B": the trace that ends first, on the other's path
 
 
 def _slice_of(a, k):
@@ -36,20 +37,26 @@ def _slice_of(a, k):
 
 
 def _first_difference(sa, sb, end_a, end_b):
+    """(first step whose PC differs or None, "A"/"B" when that trace ends first on the other's path)."""
     n = min(len(sa), len(sb))
     for i in range(n):
         if sa[i]["pc"] != sb[i]["pc"]:
-            return i
-    if len(sa) != len(sb):
-        return n
+            return i, None
     pa, pb = (end_a or {}).get("pc"), (end_b or {}).get("pc")
-    return n if pa != pb else None
+    if len(sa) != len(sb):
+        # The shorter trace's last instruction went to its end record's PC: elsewhere than the
+        # longer one's next step is a divergence; there, or unknown (truncated), it only stops.
+        shorter, pc, other = ("A", pa, sb) if len(sa) < len(sb) else ("B", pb, sa)
+        if pc is not None and num(pc) != num(other[n]["pc"]):
+            return n, None
+        return None, shorter
+    return (n if None not in (pa, pb) and num(pa) != num(pb) else None), None
 
 
 def diverge(a, b):
     d = Divergence()
     sa, sb = a.trace.steps, b.trace.steps
-    d.step = _first_difference(sa, sb, a.trace.end, b.trace.end)
+    d.step, d.stops = _first_difference(sa, sb, a.trace.end, b.trace.end)
     for field in ("part", "flash_word0", "option_bytes", "rom", "firmware"):
         va, vb = a.trace.header.get(field), b.trace.header.get(field)
         if va != vb:
@@ -96,9 +103,18 @@ def text(a, b):
     lines = ["# bootjump diff: %s vs %s" % (a.trace.name, b.trace.name), "",
              "- A (%s): %s" % (a.trace.name, a.verdict.headline),
              "- B (%s): %s" % (b.trace.name, b.verdict.headline), ""]
-    if d.step is None:
-        lines.append("The traces follow the same path through all %d steps and end at the same PC."
-                     % len(a.trace.steps))
+    if d.stops:
+        short, long_ = (a, b) if d.stops == "A" else (b, a)
+        n = len(short.trace.steps)
+        lines.append("The traces follow the same path through the %d steps they share; then %s stops (%s) "
+                     "while %s goes on for %d more steps: no divergence is recorded. Trace both to the "
+                     "same stop to compare where they part."
+                     % (n, d.stops, _ending(short), "B" if d.stops == "A" else "A", len(long_.trace.steps) - n))
+    elif d.step is None:
+        unknown = [n for n, an in (("A", a), ("B", b)) if (an.trace.end or {}).get("pc") is None]
+        lines.append("The traces follow the same path through all %d steps %s."
+                     % (len(a.trace.steps), "and end at the same PC" if not unknown else
+                        "; where %s went after the last one is not recorded" % " and ".join(unknown)))
     elif d.step == 0:
         lines.append("The traces start at different PCs: A at `%s`, B at `%s`; there is no common path "
                      "to compare." % (a.trace.steps[0]["pc"] if a.trace.steps else "-",
@@ -131,6 +147,11 @@ def text(a, b):
         lines += ["", "Header differences:", ""]
         lines += ["- %s: A `%s`, B `%s`" % (f, _compact(va), _compact(vb)) for f, va, vb in d.header]
     return "\n".join(lines) + "\n"
+
+
+def _ending(an):
+    end = an.trace.end
+    return "no end record, truncated" if end is None else "exit %s: %s" % (end["exit"], end["reason"])
 
 
 def _compact(value):

@@ -33,3 +33,45 @@ def test_divergence_through_an_it_block(fixture_traces):
     d = divergence.diverge(a, b)
     assert a.flow.insns[d.decider].mnemonic == "bxne"
     assert [e[0] for e in d.explained] == [0x08000000]
+
+
+def test_a_trace_that_stops_earlier_is_no_divergence(fixture_traces, tmp_path):
+    """B is A cut short (no end record): they agree on every step B has, so there is no first
+    divergence and no instruction to explain; the diff says which one stops, and where."""
+    path = fixture_traces("l011-returns")[0]
+    lines = open(path).read().splitlines(True)
+    cut = tmp_path / "cut.jsonl"
+    cut.write_text("".join(lines[:12]))
+    a, b = reports.analyse(path), reports.analyse(str(cut))
+    d = divergence.diverge(a, b)
+    assert d.step is None and d.decider is None and d.explained == []
+    text = reports.diff(path, str(cut))
+    assert "First divergence" not in text and "comes from registers or state" not in text, text
+    assert ("The traces follow the same path through the 11 steps they share; then B stops (no end "
+            "record, truncated) while A goes on for %d more steps" % (len(a.trace.steps) - 11)) in text, text
+    # The other way round names the other trace.
+    assert "then A stops (no end record, truncated) while B goes on" in reports.diff(str(cut), path)
+
+
+def test_a_shorter_trace_whose_last_step_went_elsewhere_diverges(fixture_traces, tmp_path):
+    """A trace that ends (with its end record's PC) where the other's next step is not: its last
+    instruction parted the paths, a divergence like any other."""
+    import json
+    path = fixture_traces("l011-returns")[0]
+    lines = open(path).read().splitlines(True)
+    end = json.loads(lines[-1])
+    end.update(exit="limit", steps=10, pc="0x1ff00ff0", reason="stopped at the step limit (10 steps)")
+    cut = tmp_path / "limit.jsonl"
+    cut.write_text("".join(lines[:11]) + json.dumps(end) + "\n")
+    d = divergence.diverge(reports.analyse(path), reports.analyse(str(cut)))
+    assert d.step == 10 and d.decider == 9
+
+
+def test_same_steps_one_without_an_end_record(fixture_traces, tmp_path):
+    """Every step alike, B's end record lost: nothing parted them, and where B went is unknown."""
+    path = fixture_traces("l011-returns")[0]
+    cut = tmp_path / "no-end.jsonl"
+    cut.write_text("".join(open(path).read().splitlines(True)[:-1]))
+    text = reports.diff(path, str(cut))
+    assert "First divergence" not in text
+    assert "follow the same path through all" in text and "where B went after the last one is not recorded" in text
