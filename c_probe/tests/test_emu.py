@@ -370,6 +370,36 @@ def test_mailbox_written_by_a_debugger_selects_the_recipe(scratch):
     assert back["boots"] == "2" and back["returns"] == "1", back
 
 
+def test_compiled_in_default_runs_once_after_power_on(scratch):
+    """`make PROBE_RECIPE=classic`: the power-on boot runs classic with no mailbox and no command;
+    when the L011's ROM branches back, the record holds that attempt, so the default does not run
+    again and the probe waits for commands. Built into the test's own PROBE_OUT, so the shared
+    build/c_probe keeps its default of none."""
+    part = "stm32l011"
+    out = scratch / "probe"
+    elf = out / part / "probe.elf"
+    built = subprocess.run(["make", "--no-print-directory", "PROBE_OUT=%s" % out, "PROBE_RECIPE=classic", str(elf)],
+                           cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
+    emu = Emulator(part, flash=str(elf), gdb=True, uarts=["usart2"])
+    emu.start(stderr_path=str(scratch / "emu.stderr"))
+    try:
+        uart = Uart(emu.uart("usart2"))
+        try:
+            first = uart.report()
+            assert uart.until("run:")[-1] == "run: classic"
+            back = uart.report()
+            after = uart.until("ready:")
+            assert uart.no_report_for(1.0), "the probe started again: %r" % uart.lines[-5:]
+        finally:
+            uart.close()
+    finally:
+        emu.stop()
+    assert first["default"] == "classic" and first["outcome"] == "idle", first
+    assert (back["recipe"], back["step"], back["outcome"], back["boots"]) == ("classic", "jump", "returned-by-branch", "2"), back
+    assert not [line for line in after if line.startswith("run:")], after
+
+
 # The deliberate mistakes on the L031, whose ROM model enables no interrupt and parks every
 # exception in a loop: each recipe gets as far as its last checkpoint says, and the chip ends up
 # in the ROM. A SysTick or IRQ left pending is taken through the ROM's vector table (remapped at 0)
