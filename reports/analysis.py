@@ -63,7 +63,7 @@ class Analysis:
         xpsr = self.flow.initial.get("xpsr")
         out = []
         for st in self.trace.steps:
-            out.append(lane(self.part, num(st["pc"]), xpsr & 0x1FF if xpsr is not None else 0))
+            out.append(lane(self.part, num(st["pc"]), exits.ipsr(xpsr) if xpsr is not None else 0))
             if "xpsr" in st["regs"]:
                 xpsr = num(st["regs"]["xpsr"])
         return out

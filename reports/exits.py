@@ -1,17 +1,31 @@
 """How control left the ROM: by a branch to user flash, by a reset, by a fault, or not at all (the
 bootloader idles in its command loop), read from the trace's steps and its end record."""
+import parts
 from traces.schema import num
 
 from .regions import USER_FLASH
 
-# ARMv6-M ARM B1.5.2 / ARMv7-M ARM B1.5.2: exception numbers.
-EXCEPTIONS = {1: "Reset", 2: "NMI", 3: "HardFault", 4: "MemManage", 5: "BusFault", 6: "UsageFault",
-              11: "SVCall", 12: "DebugMonitor", 14: "PendSV", 15: "SysTick"}
 _LONGEST_LOOP = 64      # instructions in one iteration of a polling loop, at most (as gdb/ stops)
+# ARM's spelling of the exception names the part database gives in capitals ([v7M] B1.5.2).
+_SPELLING = {"RESET": "Reset", "HARDFAULT": "HardFault", "MEMMANAGE": "MemManage", "BUSFAULT": "BusFault",
+             "USAGEFAULT": "UsageFault", "SVCALL": "SVCall", "DEBUGMONITOR": "DebugMonitor", "PENDSV": "PendSV",
+             "SYSTICK": "SysTick"}
 
 
-def exception_name(number):
-    return EXCEPTIONS.get(number) or ("IRQ%d" % (number - 16) if number >= 16 else "exception %d" % number)
+def exception_name(number, db=None):
+    """"HardFault", "IRQ5", ...: the exception numbers of the database's architectures."""
+    numbers = (db or parts.load()).arch_numbers("exceptions")
+    irq0 = numbers["IRQ0"]
+    if number >= irq0:
+        return "IRQ%d" % (number - irq0)
+    name = next((n for n, v in numbers.items() if v == number), None)
+    return _SPELLING.get(name, name) if name else "exception %d" % number
+
+
+def ipsr(xpsr, db=None):
+    """The exception number in an xPSR value (its EXCEPTION field in the database)."""
+    lsb, width = (db or parts.load()).arch_field("XPSR.EXCEPTION")
+    return xpsr >> lsb & ((1 << width) - 1)
 
 
 class StackSet:
