@@ -9,12 +9,11 @@ TOOLS_LIBUSB_CFLAGS = $(shell pkg-config --cflags libusb-1.0)
 TOOLS_LIBUSB_LIBS = $(shell pkg-config --libs libusb-1.0)
 TOOLS_TEST_DIR := $(BUILD)/test/tools
 TOOLS_UNIT_TESTS := $(TOOLS_TEST_DIR)/test_an3155 $(TOOLS_TEST_DIR)/test_usb_devices
-# The emulator test's firmware, and what it needs from the emulator's modules once they exist
-# (build outputs fixed by docs/architecture.md); until then its tests report themselves skipped.
+# The emulator test's firmware, and what it needs from the emulator's modules (build outputs
+# fixed by docs/architecture.md). A missing one fails the test, it is never skipped.
 TOOLS_EMU_PARTS := stm32l011 stm32l031
 TOOLS_JUMP_FIRMWARE := $(foreach p,$(TOOLS_EMU_PARTS),$(TOOLS_TEST_DIR)/$(p)/jump_to_rom.elf)
-TOOLS_EMU_DEPS := $(if $(wildcard emulator/module.mk),$(BIN)/bootjump-emu) \
-	$(if $(wildcard emulator/rom/module.mk),$(foreach p,$(TOOLS_EMU_PARTS),$(BUILD)/rom/$(p).bin))
+TOOLS_EMU_DEPS := $(BIN)/bootjump-emu $(foreach p,$(TOOLS_EMU_PARTS),$(BUILD)/rom/$(p).bin)
 
 ALL += $(BIN)/bootjump-usart $(BIN)/bootjump-usb
 TESTS += test-tools test-tools-emu
