@@ -252,28 +252,39 @@ def emulated_ms(monitor_info):
     raise AssertionError("no time in monitor info: %r" % monitor_info)
 
 
-def test_l031_iwdg_running_resets_after_the_timeout(scratch):
+@pytest.mark.parametrize("param", [None, 40], ids=["uart-default", "mailbox-param-40ms"])
+def test_l031_iwdg_running_resets_after_the_timeout(scratch, param):
     """GDB stops at the iwdg-started checkpoint and at the reset handler after the watchdog reset;
-    the emulated time between them is the configured timeout."""
-    emu, log = start("stm32l031", scratch, access_log=True)
+    the emulated time between them is the configured timeout: the default (record.json
+    defaults.iwdg_ms) through the UART command, or the mailbox's param written by GDB."""
+    part = "stm32l031"
+    log = str(scratch / "access.jsonl")
+    emu = Emulator(part, flash=probe_elf(part), gdb=True, uarts=["usart2"], access_log=log, halt=param is not None)
+    emu.start(stderr_path=str(scratch / "emu.stderr"))
     gdb = None
     try:
         uart = Uart(emu.uart("usart2"))
         try:
-            uart.report()
             started = record.load().code("steps", "iwdg-started")
-            cmds = ["set pagination off", "set confirm off", "target remote 127.0.0.1:%d" % emu.gdb_port,
-                    "break bj_checkpoint if step == %d" % started, "echo armed\\n", "continue", "monitor info",
-                    "delete", "break bj_reset_handler", "continue", "monitor info", "delete", "detach"]
-            gdb = subprocess.Popen(["gdb-multiarch", "-nx", "-batch", probe_elf("stm32l031")] +
+            cmds = ["set pagination off", "set confirm off", "target remote 127.0.0.1:%d" % emu.gdb_port]
+            if param is not None:
+                mailbox = scratch / "mailbox.bin"
+                mailbox.write_bytes(record.encode_mailbox("iwdg-running", param=param))
+                address = record.noinit_base(parts.lookup(part)) + record.load().noinit["mailbox"]
+                cmds.append("restore %s binary 0x%x" % (mailbox, address))
+            cmds += ["break bj_checkpoint if step == %d" % started, "echo armed\\n", "continue", "monitor info",
+                     "delete", "break bj_reset_handler", "continue", "monitor info", "delete", "detach"]
+            gdb = subprocess.Popen(["gdb-multiarch", "-nx", "-batch", probe_elf(part)] +
                                    [a for c in cmds for a in ("-ex", c)],
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-            for line in gdb.stdout:
-                if line.strip() == "armed":
-                    break
-            uart.send(b"d")
+            if param is None:
+                uart.report()
+                for line in gdb.stdout:
+                    if line.strip() == "armed":
+                        break
+                uart.send(b"d")
             out, _ = gdb.communicate(timeout=120)
-            back = uart.report()
+            back = uart.report() if param is None else [uart.report(), uart.report()][1]
         finally:
             uart.close()
     finally:
@@ -287,15 +298,15 @@ def test_l031_iwdg_running_resets_after_the_timeout(scratch):
     infos = [line for line in out.splitlines() if " ms, HCLK " in line]
     assert len(infos) == 2, "gdb did not stop twice:\n%s" % out
     elapsed = emulated_ms(infos[1]) - emulated_ms(infos[0])
-    want = record.load().raw["defaults"]["iwdg_ms"]
+    want = param if param is not None else record.load().raw["defaults"]["iwdg_ms"]
     # Between the checkpoint and the reset: the IWDG's own period, rounded down to a counter tick.
     assert abs(elapsed - want) <= 0.05 * want, "IWDG reset %.3f ms after it started, configured %d ms" % (elapsed, want)
     resets, accesses = access_events(log)
     assert [r["kind"] for r in resets] == ["power-on", "iwdg"], resets
-    kr = parts.lookup("stm32l031").reg_addr("IWDG.KR")
+    kr = parts.lookup(part).reg_addr("IWDG.KR")
     starts = [a["step"] for a in accesses if a["op"] == "w" and int(a["addr"], 16) == kr and int(a["value"], 16) == 0xCCCC]
     assert len(starts) == 1, "the IWDG was started %d times" % len(starts)
-    assert any(starts[0] < a["step"] < resets[1]["step"] and in_rom("stm32l031", int(a["pc"], 16)) for a in accesses), \
+    assert any(starts[0] < a["step"] < resets[1]["step"] and in_rom(part, int(a["pc"], 16)) for a in accesses), \
         "the ROM never ran between the IWDG start and the reset"
 
 
