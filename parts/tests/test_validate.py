@@ -351,3 +351,40 @@ def test_wrong_shapes_are_reported_not_raised(raw, mutate):
     then names the problem instead of printing a Python traceback."""
     errs = broken(raw, mutate)
     assert errs, "the broken copy was accepted"
+
+
+# The rules parts/README.md lists that no test above breaks: one broken copy each.
+@pytest.mark.parametrize("mutate, fragment", [
+    (lambda db: db["architectures"]["ARMv6-M"]["exceptions"].update(NMI=17), "exception NMI number 17 is not 1..16"),
+    (lambda db: part(db, "stm32l011")["flash"].update(page_size=96), "page_size must divide the flash size"),
+    (lambda db: part(db, "stm32l011")["flash"].update(erased="0x0000ffff"), "flash erased must be"),
+    (lambda db: part(db, "stm32l011")["remap"].update(system_memory="ROM"), "remap system_memory value 'ROM'"),
+    (lambda db: part(db, "stm32l011")["remap"].update(field="MEM_MAP"), "remap reference 'SYSCFG.CFGR1.MEM_MAP'"),
+    (lambda db: part(db, "stm32l011")["reset_flags"]["flags"].update(cosmic_ray="SFTRSTF"),
+     "reset flag name 'cosmic_ray'"),
+    (lambda db: part(db, "stm32l011")["reset_flags"]["flags"].update(software="SOFTRSTF"),
+     "reset flag reference 'RCC.CSR.SOFTRSTF' names no bit"),
+    (lambda db: part(db, "stm32l011")["bootloader"].update(erase="mass"), "bootloader erase must be legacy"),
+    (lambda db: part(db, "stm32l011")["bootloader"]["ram"].update(size="0x1000"), "bootloader RAM lies outside SRAM"),
+    (lambda db: part(db, "stm32l011")["sram"].update(size="0x0"), "region sram is empty"),
+    (lambda db: part(db, "stm32l011")["peripherals"]["GPIOA"]["reset_values"].update(MODR="0x0"),
+     "reset value for 'MODR'"),
+    (lambda db: part(db, "stm32f042")["option_bytes"].update(rdp_level0="AA"), "rdp_level0 must be"),
+    (lambda db: part(db, "stm32l011")["boot"].update(option_register="FLASH.OPTION"), "boot option_register reference"),
+    (lambda db: part(db, "stm32g071")["boot"].update(empty_flag="FLASH.ACR.EMPTIED"), "boot empty_flag reference"),
+    (lambda db: part(db, "stm32l011")["backup"]["registers"].append("RTC.BKP9R"), "backup reference 'RTC.BKP9R'"),
+    (lambda db: part(db, "stm32l011")["backup"]["unlock"].append("PWR.CR.DBQ"), "backup unlock reference"),
+    (lambda db: part(db, "stm32l011").pop("peripherals"), "missing key 'peripherals'"),
+    (lambda db: part(db, "stm32l011")["peripherals"].pop("DBGMCU"), "no DBGMCU peripheral"),
+    (lambda db: part(db, "stm32l011")["sources"].update(bogus="AN2606"), "source given for missing field 'bogus'"),
+    (lambda db: part(db, "stm32l011")["uncertain"].update(bogus="why"), "uncertain names missing field 'bogus'"),
+    (lambda db: part(db, "stm32l011")["caveats"][0].update(page=3), "caveat: unknown key 'page'"),
+    (lambda db: part(db, "stm32l011")["caveats"][0].update(source="hearsay"), "does not start with a document tag"),
+    (lambda db: part(db, "stm32l011").update(name="STM32L011"), "names and aliases must be lower case"),
+    (lambda db: db["ip"]["rcc-l0"]["registers"]["CFGR"]["fields"]["SW"].update(lsb=31), "outside the register"),
+    (lambda db: db["ip"]["rcc-l0"]["registers"]["CSR"]["bits"].update(SFTRSTF=32), "is not 0..31"),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_each_remaining_rule_rejects_a_broken_copy(raw, mutate, fragment):
+    errs = broken(raw, mutate)
+    assert errs, "the broken copy was accepted"
+    assert any(fragment in e for e in errs), errs
