@@ -185,12 +185,14 @@ def tcl(d, db):
     ]
     out = ["# %s" % BANNER,
            "# bj_record: the layout (bit offsets and widths over 16-bit cells; see c_probe/README.md).",
-           "# bj_record_parts: per part, the no-init block's address and the backup registers holding the record.",
+           "# bj_record_parts: per part, the no-init block's address, the backup registers holding the record and",
+           "# the bits that make them accessible (parts/stm32.json backup.unlock, PERIPH.REG.BIT names).",
            "set bj_record [dict create %s]" % " ".join(body), "set bj_record_parts [dict create]"]
     for p in db.parts:
         addrs, width = record.storage(p)
-        out.append("dict set bj_record_parts %s [dict create noinit 0x%08x backup {%s} backup_width %d]" % (
-            p.name, record.noinit_base(p, d), " ".join("0x%08x" % a for a in addrs), width))
+        out.append("dict set bj_record_parts %s [dict create noinit 0x%08x backup {%s} backup_width %d unlock {%s}]" % (
+            p.name, record.noinit_base(p, d), " ".join("0x%08x" % a for a in addrs), width,
+            " ".join(p.raw["backup"]["unlock"])))
     return "\n".join(out) + "\n"
 
 

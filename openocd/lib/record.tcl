@@ -96,8 +96,18 @@ bj::cmd bj::noinit {what} {mailbox|record|ring} {the address of a part of the pr
 	expr {[dict get $::bj_record_parts [bj::need_part] noinit] + [dict get $::bj_record noinit $what]}
 }
 
-bj::cmd bootjump_backup {} {} {print the current part's backup registers (names from the database) and return their values} {
+bj::cmd bj::backup_unlock {} {} \
+	{set the bits that make the part's backup registers accessible (parts/stm32.json backup.unlock), as the probe does before every store and c_probe.record.read does} {
+	# A reset clears some of them (F1 BKPEN, G0/L4 RTCAPBEN), and the registers then read zero.
+	foreach bit [dict get $::bj_record_parts [bj::need_part] unlock] {
+		set reg [join [lrange [split $bit .] 0 1] .]
+		mmw [bj::reg $reg] [bj::reg $bit] 0 ;# REG |= BIT of backup.unlock: RCC_APB1ENR |= PWREN, PWR_CR |= DBP ...
+	}
+}
+
+bj::cmd bootjump_backup {} {} {print the current part's backup registers (names from the database) and return their values; sets the unlock bits first} {
 	set width [dict get $::bootjump_parts [bj::need_part] backup_width]
+	bj::backup_unlock
 	set out {}
 	foreach addr [dict get $::bootjump_parts $::bj::part backup_regs] {
 		set v [expr {[bj::u32 $addr] & ((1 << $width) - 1)}]
@@ -111,11 +121,12 @@ bj::cmd bootjump_backup {} {} {print the current part's backup registers (names 
 }
 
 bj::cmd bootjump_checkpoints {} {} \
-	{decode the probe's checkpoint record (backup registers, or RAM) and ring; print the facts and return them as a dict} {
+	{decode the probe's checkpoint record (backup registers, their unlock bits set first, or RAM) and ring; print the facts and return them as a dict} {
 	set p [dict get $::bj_record_parts [bj::need_part]]
 	set fields [dict get $::bj_record fields]
 	set ncells [dict get $::bj_record cells]
 	if {[llength [dict get $p backup]]} {
+		bj::backup_unlock
 		set words {}
 		foreach addr [dict get $p backup] {
 			lappend words [expr {[bj::u32 $addr] & ((1 << [dict get $p backup_width]) - 1)}]

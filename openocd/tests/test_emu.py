@@ -126,6 +126,24 @@ def test_library_identifies_the_part_on_first_use(scratch):
             assert ocd.cmd("set ::bj::part") == part, command
 
 
+@pytest.mark.parametrize("part", ["stm32g071", "stm32l432", "stm32f103"])
+def test_checkpoints_after_a_reset_that_locked_the_backup_registers(part, scratch):
+    """A reset clears the RCC enable in front of these parts' backup registers (G0/L4 RTCAPBEN, F1
+    BKPEN), which then read zero: the library sets the database's unlock bits before reading, as
+    the probe and c_probe.record.read do, and still finds the record the probe wrote."""
+    with emulated(part, scratch) as (_, ocd):
+        ocd.cmd("resume")
+        time.sleep(0.3)
+        ocd.cmd("halt")
+        ocd.cmd("reset halt")
+        words = [int(w) for w in ocd.cmd("bootjump_backup").split()]
+        facts = tcl_words(ocd.cmd("bootjump_checkpoints"))
+    width = record.storage(DB.lookup(part))[1]
+    values = record.decode(words, width)
+    assert dict(record.facts(values))["boots"] == "1", words
+    assert facts[:4] == ["record", "v1", "boots", "1"], facts
+
+
 def arm_commands(part, recipe):
     """GDB commands that write the probe's mailbox (c_probe/README.md)."""
     p = DB.lookup(part)
