@@ -54,7 +54,11 @@ def run_to_rom_entry(target, part, timeout):
     finally:
         point.delete()
         _set_vector_catch(target, False, demcr)
-    regs = target.registers()
+    try:
+        regs = target.link.registers()
+    except RemoteError as e:
+        raise CommandError("the connection to the target was lost while waiting for the ROM entry 0x%08x: %s"
+                           % (entry, problem or e)) from None
     pc = regs["pc"] & ~1
     if pc == entry:
         return

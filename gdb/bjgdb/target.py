@@ -37,7 +37,9 @@ class Target:
     def packet(self, text):
         try:
             reply = self.conn.send_packet(text)
-        except gdb.error as e:
+        except RuntimeError as e:
+            # gdb.error, or the RuntimeError GDB raises once the connection has gone ("Connection no
+            # longer exists.", e.g. the GDB server quit during a continue).
             raise remote.RemoteError("the target did not answer %s: %s" % (text[:20], e)) from None
         return reply.decode("latin-1") if isinstance(reply, bytes) else reply
 

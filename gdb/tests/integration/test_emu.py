@@ -274,3 +274,30 @@ def test_ctrl_c_leaves_a_valid_trace():
     trace = schema.load(out_file)
     assert trace.end is not None and trace.end["exit"] == "interrupted", (trace.end, err)
     assert trace.end["steps"] == len(trace.steps) > 0
+
+
+def test_target_lost_while_waiting_for_the_rom_entry():
+    """The GDB server goes away during --from rom-entry's wait (a probe that never jumps): one line
+    saying the connection was lost, not an internal error."""
+    import subprocess
+    import time
+    from session import gdb_args
+    part = "stm32l031"
+    with running(part, probe(part)) as e:
+        args = gdb_args(["echo waiting\\n", "bootjump trace --timeout 60 --out %s" % trace_file("lost")],
+                        port=e.gdb_port, elf=probe(part))
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 60
+            line = ""
+            while "waiting" not in line and time.monotonic() < deadline and proc.poll() is None:
+                line = proc.stdout.readline()
+            time.sleep(2)           # the trace command is in its continue by now
+            e.stop()
+            out, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert "Traceback" not in err and "internal error" not in err, err
+    assert "the connection to the target was lost while waiting for the ROM entry" in err, err
