@@ -1,5 +1,5 @@
 """The other families of the database through their openocd/emu/<family>.cfg: one part each, on an
-erased chip: examine, identify, program the probe through the upstream flash driver with verify,
+erased chip: examine (DAP ID, CPUID, the core's breakpoint and watchpoint counts), identify, program the probe through the upstream flash driver with verify,
 then the TCL tracer's memory accesses against the emulator's ground truth, its --access-log (the
 Cortex-M3/M4 ROM models are Thumb-2 code: LDRD, LDM, literal and register-offset loads)."""
 import json
@@ -14,6 +14,18 @@ from conftest import emulated, probe
 
 DB = parts.load()
 FAMILY_PARTS = ["stm32f042", "stm32f103", "stm32f401", "stm32g071", "stm32l432"]
+
+
+def reset_field(part, path):
+    """A field of a core register's reset value (e.g. DWT.CTRL.NUMCOMP), from the part database;
+    0 when the core's register has no such field (ARMv6-M's FP_CTRL has no NUM_CODE2)."""
+    block, reg, _ = path.split(".")
+    per = DB.raw["cores"][part.core]["peripherals"][block]
+    try:
+        lsb, width, _ = DB.core_field(path, part.core)
+    except parts.PartError:
+        return 0
+    return (parts.num(DB.ip[per["ip"]]["registers"][reg]["reset"]) >> lsb) & ((1 << width) - 1)
 
 
 def logged_accesses(path, first_pc, count):
@@ -42,6 +54,10 @@ def test_family(part, scratch):
     # debug link: no access log for that session (it would log every spin).
     with emulated(part, scratch, flash=None) as (_, ocd):
         assert "tap/device found: 0x%08x" % int(p.raw["openocd"]["dap_id"], 16) in ocd.log()
+        assert int(ocd.cmd("read_memory 0x%x 32 1" % DB.core_reg("SCB.CPUID")), 16) == parts.num(p.raw["cpuid"])
+        # The core's comparators as OpenOCD counts them: FP_CTRL's code comparators, DWT_CTRL.NUMCOMP.
+        code = reset_field(p, "FP.CTRL.NUM_CODE1") | reset_field(p, "FP.CTRL.NUM_CODE2") << 4
+        assert "target has %d breakpoints, %d watchpoints" % (code, reset_field(p, "DWT.CTRL.NUMCOMP")) in ocd.log()
         assert ocd.cmd("bootjump_part") == part
         ocd.cmd("reset halt")
         ocd.cmd("program {%s} verify" % probe(part))
