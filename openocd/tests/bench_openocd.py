@@ -61,7 +61,11 @@ def report(label, result):
 
 
 def main():
-    work = tempfile.mkdtemp(prefix="bench-openocd-")
+    with tempfile.TemporaryDirectory(prefix="bench-openocd-") as work:
+        run(work)
+
+
+def run(work):
     print("bench-openocd: %s, probe recipe %s (trace from the ROM entry to the bootloader idle loop)" % (PART, RECIPE))
     rates = {}
     with Emulator(PART, flash=probe(PART), gdb=True, halt=True) as emu:
