@@ -219,6 +219,9 @@ def _preflight(p):
         if f["status"] not in PREFLIGHT_STATUS:
             return "preflight finding %d status %s is not one of %s" % (
                 n, _show(f["status"]), ", ".join(PREFLIGHT_STATUS))
+        for key in ("check", "message", "source"):
+            if key in f and not isinstance(f[key], str) and not (key == "source" and f[key] is None):
+                return "preflight finding %d '%s' must be text, got %s" % (n, key, _show(f[key]))
     return None
 
 

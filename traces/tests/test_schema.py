@@ -142,6 +142,8 @@ def mutate(tmp_path, line, change):
     (1, lambda r: r.pop("registers"), "the header lacks 'registers'"),
     (1, lambda r: r["rom"].update(sha256="xyz"), "rom 'sha256' must be 64 lower-case hex digits"),
     (1, lambda r: r["preflight"][0].update(status="ok"), "preflight finding 0 status \"ok\""),
+    (1, lambda r: r["preflight"][0].update(message=5), "preflight finding 0 'message' must be text, got 5"),
+    (1, lambda r: r["preflight"][0].update(source=["AN2606"]), "preflight finding 0 'source' must be text"),
 ])
 def test_reader_names_file_line_and_problem(tmp_path, line, change, problem):
     path = mutate(tmp_path, line, change)
