@@ -336,6 +336,31 @@ def test_l011_erase_page0_then_the_bootloader_answers(scratch):
     assert in_rom("stm32l011", seen["pc"]), "PC 0x%08x is not in the ROM" % seen["pc"]
 
 
+def test_recipes_the_part_cannot_do_are_refused(scratch):
+    """On the L031 (no F04x BOOT_SEL, no G0 EMPTY flag): g0-empty, and boot-sel even with the
+    destructive option, are refused on the UART with their reason; the record's step is refused,
+    and the probe stays ready for the next command."""
+    emu, _ = start("stm32l031", scratch)
+    try:
+        uart = Uart(emu.uart("usart2"))
+        try:
+            uart.report()
+            uart.send(b"g")
+            assert uart.until("refused:")[-1] == "refused: g0-empty sets the G0's FLASH_ACR EMPTY; this part has no such flag"
+            uart.send(b"!")
+            uart.until("options:")
+            uart.send(b"b")
+            assert uart.until("refused:")[-1].startswith("refused: boot-sel is for parts whose ROM has the F04x")
+            uart.send(b"=")
+            facts = uart.report()
+        finally:
+            uart.close()
+    finally:
+        emu.stop()
+    assert (facts["recipe"], facts["step"], facts["options"], facts["outcome"]) == \
+        ("boot-sel", "refused", "destructive", "refused"), facts
+
+
 def test_run_line_leaves_before_the_de_init(scratch):
     """The probe waits for TC after `run: <recipe>`: the line is on the wire before the de-init
     resets the USART, so it reaches the pty."""
