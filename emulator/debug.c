@@ -413,10 +413,12 @@ int chip_bp_remove(struct chip *chip, uint32_t addr)
 	return -1;
 }
 
+/* DWT_MASK.MASK for a watched block of len bytes, or -1 if len is not a power of two the field
+ * can hold (a length above 2^31, such as GDB's Z2,addr,ffffffff, must end the search too). */
 static int wp_log2(uint32_t len)
 {
 	int n = 0;
-	while ((1u << n) < len)
+	while (n < (int)BJ_CORE_DWT_MASK_MASK_MASK && (1u << n) < len)
 		n++;
 	return (1u << n) == len ? n : -1;
 }

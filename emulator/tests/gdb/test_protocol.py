@@ -104,6 +104,18 @@ def test_comparator_limits(emu, fw):
         assert ok and "%d of %d breakpoint and %d of %d watchpoint" % (n_bp, n_bp, n_wp, n_wp) in text
 
 
+def test_watchpoint_lengths_one_comparator_cannot_cover(emu, fw):
+    """A watchpoint is one DWT comparator: a naturally aligned power-of-two block. Other lengths,
+    up to GDB's largest (Z2,addr,ffffffff), get E01 at once and the stub goes on answering."""
+    sram = fw.part.sram.base
+    with connect(emu) as c:
+        for kind in (2, 3, 4):
+            for length in (0, 3, 0x80000001, 0xFFFFFFFF):
+                assert c.ask("Z%d,%x,%x" % (kind, sram, length)) == "E01", (kind, length)
+        assert c.ask("Z2,%x,4" % sram) == "OK" and c.ask("z2,%x,4" % sram) == "OK"
+        assert c.ask("?").startswith("T")
+
+
 def put_code(c, addr, *insns):
     data = b"".join(struct.pack("<H", THUMB[i]) for i in insns)
     assert c.ask("M%x,%x:%s" % (addr, len(data), data.hex())) == "OK"
