@@ -3,6 +3,7 @@
 Stdlib only. Each rule is a small function so that a test can break a copy of the database in one
 place and see exactly that rule complain (parts/tests/test_validate.py).
 """
+import json
 import re
 
 HEX = re.compile(r"^0x[0-9a-f]+$")
@@ -70,6 +71,39 @@ NESTED_KEYS = {
     ("bootloader", "ram"): ({"base", "size"}, set()),
     ("backup", "domain"): ({"register", "bits", "reset"}, set()),
 }
+# The JSON type of each part value the rules below do not already check, by path ("[]": each list
+# item, "*": each value of an object); a trailing "?" allows null. The generators and the loader
+# rely on these types, so a wrong one must be named here, not fail in them.
+PART_TYPES = {
+    "name": "str", "designator": "str", "aliases": "list", "aliases[]": "str", "family": "str",
+    "core": "str", "nvic_irqs": "int",
+    "flash": "object", "flash.program_bytes": "int", "flash.banks": "list", "flash.banks[]": "object",
+    "flash.banks[].base": "hex", "flash.banks[].size": "hex",
+    "sram": "object", "eeprom": "object", "system_memory": "object", "option_bytes": "object",
+    "option_bytes.bytes[]": "str",
+    "peripherals": "object", "peripherals.*": "object", "peripherals.*.ip": "str", "peripherals.*.irq": "int",
+    "peripherals.*.enable": "str", "peripherals.*.reset": "str", "peripherals.*.reset_values": "object",
+    "clock": "object", "clock.reset_source": "str", "clock.reset_hz": "int", "clock.lsi_hz": "int",
+    "clock.oscillators": "object",
+    "backup": "object", "backup.registers": "list", "backup.registers[]": "str", "backup.width": "int",
+    "backup.unlock": "list", "backup.unlock[]": "str", "backup.domain": "object", "backup.domain.bits": "list",
+    "reset_flags": "object", "reset_flags.clear": "str", "reset_flags.flags": "object",
+    "remap": "object?",
+    "boot": "object", "boot.boot0": "str", "boot.boot0_gpio": "str?", "boot.option_register": "str?",
+    "boot.option_bits": "object", "boot.empty_check_at_reset": "bool", "boot.empty_flag": "str?",
+    "bootloader": "object", "bootloader.pid": "hex", "bootloader.version": "hex", "bootloader.usarts": "list",
+    "bootloader.usarts[]": "object", "bootloader.ram": "object", "bootloader.ram.base": "hex",
+    "bootloader.ram.size": "hex", "bootloader.rw_sram": "bool",
+    "activation": "object", "activation.pattern": "int",
+    "caveats": "list", "caveats[]": "object", "caveats[].quote": "str",
+    "openocd": "object", "openocd.target": "str", "openocd.flash_driver": "str", "openocd.dap_id": "hex",
+    "openocd.ap_idr": "hex",
+    "sources": "object", "uncertain": "object",
+}
+KIND_WORDS = {"str": "a non-empty string", "int": "an integer", "bool": "true or false", "list": "a list",
+              "object": "an object", "hex": "a lower-case hex string (\"0x...\")"}
+# Backup registers are 16 bits wide on the STM32F1 (RM0008 BKP_DRx), 32 elsewhere.
+BACKUP_WIDTHS = (16, 32)
 # Oscillators by their reference-manual names; a list gives one frequency per range setting (MSI).
 OSCILLATORS = {"HSI", "HSI16", "HSI48", "MSI", "LSE"}
 RESET_FLAG_NAMES = {"low_power", "window_watchdog", "independent_watchdog", "software", "power_on",
@@ -89,6 +123,57 @@ def _keys(where, obj, required, optional=frozenset()):
         return ["%s: expected an object" % where]
     errs = ["%s: unknown key %r" % (where, k) for k in sorted(set(obj) - required - set(optional))]
     errs += ["%s: missing key %r" % (where, k) for k in sorted(required - set(obj))]
+    return errs
+
+
+def _kind_ok(kind, v):
+    if v is None:
+        return kind.endswith("?")
+    kind = kind.rstrip("?")
+    if kind == "hex":
+        return _hex(v)
+    if kind == "int":
+        return isinstance(v, int) and not isinstance(v, bool)
+    if kind == "str":
+        return isinstance(v, str) and bool(v.strip())
+    return isinstance(v, {"bool": bool, "list": list, "object": dict}[kind])
+
+
+def _at(obj, tokens, where):
+    """(path, value) of every value a PART_TYPES path names in obj."""
+    if not tokens:
+        yield where, obj
+        return
+    t, rest = tokens[0], tokens[1:]
+    if t == "[]":
+        if isinstance(obj, list):
+            for i, v in enumerate(obj):
+                yield from _at(v, rest, "%s[%d]" % (where, i))
+    elif t == "*":
+        if isinstance(obj, dict):
+            for k, v in obj.items():
+                yield from _at(v, rest, "%s.%s" % (where, k))
+    elif isinstance(obj, dict) and t in obj:
+        yield from _at(obj[t], rest, "%s.%s" % (where, t) if where else t)
+
+
+def _json_text(v):
+    text = json.dumps(v)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def check_part_types(part):
+    where = "part %s" % part.get("name")
+    errs = []
+    for pattern, kind in PART_TYPES.items():
+        for path, v in _at(part, pattern.replace("[]", ".[]").split("."), ""):
+            if not _kind_ok(kind, v):
+                errs.append("%s: %s must be %s%s, not %s" % (where, path, KIND_WORDS[kind.rstrip("?")],
+                                                             " or null" if kind.endswith("?") else "", _json_text(v)))
+    backup = part.get("backup")
+    width = backup.get("width") if isinstance(backup, dict) else None
+    if _kind_ok("int", width) and width not in BACKUP_WIDTHS:
+        errs.append("%s: backup.width must be 16 or 32 (bits), not %r" % (where, width))
     return errs
 
 
@@ -647,9 +732,9 @@ def validate(raw):
             errs.append("database: parts[%d] is not a part object" % i)
             continue
         where = "part %s" % part.get("name")
-        for rule, args in ((check_part_keys, (part,)), (check_part_sources, (part, tags)),
-                           (check_part_values, (part, raw["ip"])), (check_profile_needs, (part,)),
-                           (check_part_regions, (part,))):
+        for rule, args in ((check_part_keys, (part,)), (check_part_types, (part,)),
+                           (check_part_sources, (part, tags)), (check_part_values, (part, raw["ip"])),
+                           (check_profile_needs, (part,)), (check_part_regions, (part,))):
             errs += _guarded(where, rule, *args)
     errs += _guarded("database parts", check_unique, raw)
     return errs

@@ -388,3 +388,28 @@ def test_each_remaining_rule_rejects_a_broken_copy(raw, mutate, fragment):
     errs = broken(raw, mutate)
     assert errs, "the broken copy was accepted"
     assert any(fragment in e for e in errs), errs
+
+
+# Values of the wrong JSON type that the rules above do not read: the generators did, and stopped
+# with a Python traceback (`"%d" % "32"`, `int("0xZZ", 16)`) instead of naming the field.
+@pytest.mark.parametrize("mutate, fragment", [
+    (lambda db: part(db, "stm32l011").update(nvic_irqs="32"), "nvic_irqs must be an integer"),
+    (lambda db: part(db, "stm32l011")["peripherals"]["RCC"].update(irq="4"), "peripherals.RCC.irq must be an integer"),
+    (lambda db: part(db, "stm32l011")["clock"].update(lsi_hz="37000"), "clock.lsi_hz must be an integer"),
+    (lambda db: part(db, "stm32l011")["flash"].update(program_bytes=True), "flash.program_bytes must be an integer"),
+    (lambda db: part(db, "stm32l011")["bootloader"]["ram"].update(base="0xZZ"), "bootloader.ram.base must be a lower-case hex"),
+    (lambda db: part(db, "stm32l011")["bootloader"]["ram"].update(base=0x20000000), "bootloader.ram.base must be a lower-case hex"),
+    (lambda db: part(db, "stm32l011")["flash"]["banks"][0].update(base=0x08000000), "flash.banks[0].base must be a lower-case hex"),
+    (lambda db: part(db, "stm32l011")["openocd"].update(dap_id=5), "openocd.dap_id must be a lower-case hex"),
+    (lambda db: part(db, "stm32l011")["bootloader"].update(pid=None), "bootloader.pid must be a lower-case hex"),
+    (lambda db: part(db, "stm32l011")["bootloader"].update(rw_sram="no"), "bootloader.rw_sram must be true or false"),
+    (lambda db: part(db, "stm32l011")["boot"].update(empty_check_at_reset="yes"), "boot.empty_check_at_reset must be true or false"),
+    (lambda db: part(db, "stm32l011")["activation"].update(pattern="6"), "activation.pattern must be an integer"),
+    (lambda db: part(db, "stm32l011").update(aliases="stm32l021"), "aliases must be a list"),
+    (lambda db: part(db, "stm32l011")["caveats"][0].update(quote=""), "caveats[0].quote must be a non-empty string"),
+    (lambda db: part(db, "stm32l011").update(designator=None), "designator must be a non-empty string"),
+    (lambda db: part(db, "stm32l011")["backup"].update(width=7), "backup.width must be 16 or 32"),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_wrong_value_types_are_named(raw, mutate, fragment):
+    errs = broken(raw, mutate)
+    assert any(fragment in e for e in errs), errs
