@@ -106,14 +106,21 @@ def text(a, b):
     if d.stops:
         short, long_ = (a, b) if d.stops == "A" else (b, a)
         n = len(short.trace.steps)
-        lines.append("The traces follow the same path through the %d steps they share; then %s stops (%s) "
-                     "while %s goes on for %d more steps: no divergence is recorded. Trace both to the "
-                     "same stop to compare where they part."
-                     % (n, d.stops, _ending(short), "B" if d.stops == "A" else "A", len(long_.trace.steps) - n))
+        other = "B" if d.stops == "A" else "A"
+        if n == 0:
+            lines.append("%s records no step (%s) while %s has %d: there is no path to compare."
+                         % (d.stops, _ending(short), other, len(long_.trace.steps)))
+        else:
+            lines.append("The traces follow the same path through the %d steps they share; then %s stops (%s) "
+                         "while %s goes on for %d more steps: no divergence is recorded. Trace both to the "
+                         "same stop to compare where they part."
+                         % (n, d.stops, _ending(short), other, len(long_.trace.steps) - n))
+    elif d.step is None and not a.trace.steps:
+        lines.append("Neither trace records a step: there is no path to compare.")
     elif d.step is None:
         unknown = [n for n, an in (("A", a), ("B", b)) if (an.trace.end or {}).get("pc") is None]
-        lines.append("The traces follow the same path through all %d steps %s."
-                     % (len(a.trace.steps), "and end at the same PC" if not unknown else
+        lines.append("The traces follow the same path through all %d steps%s."
+                     % (len(a.trace.steps), " and end at the same PC" if not unknown else
                         "; where %s went after the last one is not recorded" % " and ".join(unknown)))
     elif d.step == 0:
         lines.append("The traces start at different PCs: A at `%s`, B at `%s`; there is no common path "

@@ -75,3 +75,11 @@ def test_same_steps_one_without_an_end_record(fixture_traces, tmp_path):
     text = reports.diff(path, str(cut))
     assert "First divergence" not in text
     assert "follow the same path through all" in text and "where B went after the last one is not recorded" in text
+
+
+def test_a_trace_without_steps(fixture_traces, tmp_path):
+    path = fixture_traces("l011-returns")[0]
+    head = tmp_path / "header-only.jsonl"
+    head.write_text(open(path).readline())
+    text = reports.diff(path, str(head))
+    assert "B records no step (no end record, truncated) while A has" in text and "there is no path to compare" in text
