@@ -201,6 +201,9 @@ def check_ip(raw):
         where = "ip %s" % name
         errs += _keys(where, ip, IP_KEYS)
         errs += check_sources_cited(where, ip.get("source"), tags)
+        if not (isinstance(ip.get("registers"), dict) and ip["registers"]):
+            errs.append("%s: registers must be a non-empty object" % where)
+            continue
         for reg, desc in ip.get("registers", {}).items():
             rw = "%s register %s" % (where, reg)
             errs += _keys(rw, desc, {"offset", "reset"}, REG_KEYS - {"offset", "reset"})

@@ -413,3 +413,9 @@ def test_each_remaining_rule_rejects_a_broken_copy(raw, mutate, fragment):
 def test_wrong_value_types_are_named(raw, mutate, fragment):
     errs = broken(raw, mutate)
     assert any(fragment in e for e in errs), errs
+
+
+def test_register_block_needs_registers(raw):
+    """parts/gen.py sizes each block's register table from its registers: an empty block stopped it
+    with a Python traceback."""
+    expect(raw, lambda db: db["ip"]["usart-v2"].update(registers={}), "ip usart-v2: registers must be a non-empty object")
