@@ -36,7 +36,7 @@ def build(a):
     doc.add(Heading(2, "Reads of user flash and option bytes"))
     doc.add(*_reads(a))
     if a.trace.header.get("checkpoints"):
-        doc.add(Heading(2, "Probe checkpoints"), _checkpoints(a.trace.header["checkpoints"]))
+        doc.add(Heading(2, "Probe checkpoints"), *_checkpoints(a.trace.header["checkpoints"]))
     if a.trace.header.get("preflight"):
         doc.add(Heading(2, "Preflight"), _preflight(a.trace.header["preflight"]))
     doc.add(Heading(2, "Environment"), _environment(a))
@@ -180,9 +180,37 @@ def _reads(a):
 
 # ---- the probe's record and preflight ----------------------------------------------------------------
 
-def _checkpoints(record):
-    return Table(["Field", "Value"], [[k, [Code(v if isinstance(v, str) else json.dumps(v))]]
-                                      for k, v in record.items()])
+_RECORD_SOURCE = {"backup": "the backup registers", "ram": "its RAM copy"}
+
+
+def _checkpoints(cp):
+    """Blocks for the probe's record: in plain words as `bootjump checkpoints` prints it (its
+    `facts`) and the RAM ring oldest first, when the header has them; then every other field raw
+    (all of them for a record of another shape)."""
+    blocks, shown = [], set()
+    facts = cp.get("facts")
+    if isinstance(facts, dict) and facts:
+        where = _RECORD_SOURCE.get(cp.get("source"))
+        blocks += [Para(["The probe's record as the trace header holds it%s:" % (" (read from %s)" % where if where else "")]),
+                   Table(["Record", "Value"], [[str(k), str(v)] for k, v in facts.items()])]
+        shown.add("facts")
+    ring = cp.get("ring")
+    if isinstance(ring, list) and ring and all(isinstance(e, dict) for e in ring):
+        def causes(e):
+            names = e.get("cause_names")
+            return ", ".join(map(str, names)) if isinstance(names, list) and names else "-"
+        blocks += [Para(["The probe's checkpoint ring, oldest first:"]),
+                   Table(["#", "Boot", "Recipe", "Checkpoint", "Reset causes"],
+                         [[str(e.get("seq", "")), str(e.get("boots", "")), str(e.get("recipe_name", e.get("recipe", ""))),
+                           str(e.get("step_name", e.get("step", ""))), causes(e)] for e in ring])]
+        shown.add("ring")
+    rest = [(k, v) for k, v in cp.items() if k not in shown]
+    if rest:
+        if blocks:
+            blocks.append(Para(["The record's fields as read:"]))
+        blocks.append(Table(["Field", "Value"], [[k, [Code(v if isinstance(v, str) else json.dumps(v))]]
+                                                 for k, v in rest]))
+    return blocks
 
 
 def _preflight(findings):

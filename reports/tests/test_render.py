@@ -60,3 +60,29 @@ def test_sections_present(fixture_traces, tmp_path):
         assert heading in md
     assert "`<jump_to_bootloader+0x" in md and "| WARN |" in md and "DEV_ID / REV_ID" in md
     assert "| **>** " in md     # the decision row is marked
+
+
+def test_probe_record_in_plain_words(fixture_traces, tmp_path):
+    """A header holding the probe's record as `bootjump trace` writes it (c_probe.record.read()
+    plus its facts): the report shows the facts and the ring as words, the raw fields after them."""
+    import json
+    from c_probe import record
+    d = record.load()
+    values = {"magic": d.magic, "version": d.version, "recipe": d.code("recipes", "classic"),
+              "step": d.code("steps", "jump"), "options": 0, "boots": 1, "step_boot": 1, "causes": 0,
+              "seen": 0, "resets": 0, "returns": 0, "fault_pc": 0}
+    ring = [{"seq": 0, "boots": 1, "recipe": values["recipe"], "step": values["step"], "causes": 0,
+             "recipe_name": "classic", "step_name": "jump", "cause_names": []}]
+    lines = open(fixture_traces("l011-returns")[0]).read().splitlines(True)
+    header = json.loads(lines[0])
+    header["checkpoints"] = {"source": "backup", "record": values, "ring": ring, "unlocked": True,
+                             "facts": dict(record.facts(values))}
+    path = tmp_path / "with-record.jsonl"
+    path.write_text(json.dumps(header) + "\n" + "".join(lines[1:]))
+    md, html, _ = reports.render(str(path), str(tmp_path))
+    md_text = open(md).read()
+    assert "(read from the backup registers)" in md_text
+    assert "| recipe | classic |" in md_text and "| step | jump |" in md_text and "| entry | branch |" in md_text
+    assert "| 0 | 1 | classic | jump | - |" in md_text
+    assert "| unlocked | `true` |" in md_text and '"facts"' not in md_text
+    htmlcheck.check(open(html).read())
