@@ -726,6 +726,9 @@ def validate(raw):
         errs.append("database: parts must be a list of part objects")
     if errs:
         return errs
+    for tag, text in raw["sources"].items():
+        if not (isinstance(text, str) and text.strip()):
+            errs.append("sources %s: must describe the document (title, revision) in words" % tag)
     tags = set(raw["sources"])
     errs += _guarded("database ip", check_ip, raw)
     errs += _guarded("database architectures", check_architectures, raw)

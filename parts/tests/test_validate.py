@@ -419,3 +419,7 @@ def test_register_block_needs_registers(raw):
     """parts/gen.py sizes each block's register table from its registers: an empty block stopped it
     with a Python traceback."""
     expect(raw, lambda db: db["ip"]["usart-v2"].update(registers={}), "ip usart-v2: registers must be a non-empty object")
+
+
+def test_document_descriptions_are_text(raw):
+    expect(raw, lambda db: db["sources"].update(AN2606=70), "sources AN2606: must describe the document")
