@@ -1,6 +1,6 @@
-"""HOOK for real traces: bootjump-emu running a part's ROM model, traced by gdb/'s `bootjump trace`
-in gdb-multiarch. Nothing here imitates them: when a piece is not built yet, `missing()` says which
-and the tests that need real traces are skipped with that reason.
+"""Real traces: bootjump-emu running a part's ROM model, traced by gdb/'s `bootjump trace` in
+gdb-multiarch. Nothing here imitates them: when a piece is not built, `missing()` says which and the
+tests that need real traces fail naming it (`make test-reports` builds them).
 
 How a real trace is recorded (AN2606's own recipe for empty-check parts, "execute code from SRAM"):
 the emulator starts halted at reset with the fixture firmware in flash (and the option bits a case

@@ -1,10 +1,11 @@
 """The must-show checks of issue 7 on REAL traces: bootjump-emu + the L011 ROM model (stripped, no
-symbols) traced by gdb/'s `bootjump trace` in this test run (real_traces.py). Skipped, with the
-missing pieces named, until those are built; nothing here falls back to the fixture.
+symbols) traced by gdb/'s `bootjump trace` in this test run (real_traces.py). A missing build output
+fails them, naming it; nothing here falls back to the fixture.
 
 The snapshots of real reports are compared with the volatile fields (GDB port, time, hashes of
-files that contain them) masked; record them once the emulator lands with
+files that contain them) masked; after an intended change record them again with
     BOOTJUMP_UPDATE_SNAPSHOTS=1 make test-reports
+and review the diff.
 """
 import json
 import os
