@@ -238,16 +238,23 @@ class Database:
 
     def _one_by_id(self, dev_id, bootloader_id, shown):
         found = self.by_dev_id(dev_id, bootloader_id)
-        if not found:
+        sharing = self.by_dev_id(dev_id)
+        if not sharing:
             raise PartError("no part with DEV_ID %s in the database; known parts: %s"
                             % (shown, ", ".join(self.names())))
+        if not found:
+            raise PartError("DEV_ID %s is shared by %s, but bootloader ID 0x%02x is none of theirs (%s)"
+                            % (shown, ", ".join(p.name for p in sharing), bootloader_id, self._ids_of(sharing)))
         if len(found) > 1:
             raise PartError("DEV_ID %s is shared by %s; name the part, or give the bootloader ID "
                             "byte (%s) to tell them apart"
-                            % (shown, ", ".join(p.name for p in found),
-                               ", ".join("%s for %s" % ("none" if p.bootloader_id is None else "0x%02x" % p.bootloader_id,
-                                                        p.name) for p in found)))
+                            % (shown, ", ".join(p.name for p in found), self._ids_of(found)))
         return found[0]
+
+    @staticmethod
+    def _ids_of(found):
+        return ", ".join("%s for %s" % ("none" if p.bootloader_id is None else "0x%02x" % p.bootloader_id, p.name)
+                         for p in found)
 
 
 _cache = {}

@@ -88,3 +88,10 @@ def test_core_and_architecture_facts():
     raw["cores"]["cortex-m3"]["peripherals"]["DCB"]["base"] = "0xe000ee00"
     with pytest.raises(PartError, match="the cores disagree on DCB.DHCSR"):
         parts.Database(raw).core_reg("DCB.DHCSR")
+
+
+def test_shared_dev_id_with_an_unknown_bootloader_id_says_so():
+    """A DEV_ID the database has, with a bootloader ID none of its parts has (a newer ROM): the
+    error must not claim the DEV_ID is missing."""
+    with pytest.raises(PartError, match="bootloader ID 0xa3 is none of theirs.*0xa1 for stm32f042, 0xa2 for stm32f070x6"):
+        parts.load().lookup(0x445, bootloader_id=0xA3)
