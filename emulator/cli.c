@@ -11,6 +11,7 @@ struct opt {
 	const char *arg; /* NULL: a flag */
 	const char *help;
 	bool (*set)(struct cli *cli, const char *value, char *err, size_t errlen);
+	bool repeats; /* may be given more than once (each names a different key or port) */
 };
 
 static bool set_part(struct cli *cli, const char *v, char *err, size_t errlen)
@@ -62,8 +63,16 @@ static bool set_option(struct cli *cli, const char *v, char *err, size_t errlen)
 		return false;
 	}
 	char *key = strndup(v, (size_t)(eq - v));
+	if (!key)
+		return false;
+	for (unsigned i = 0; i < cli->n_options; i++)
+		if (strcmp(cli->options[i].key, key) == 0) {
+			snprintf(err, errlen, "--option %s: %s is given twice", v, key);
+			free(key);
+			return false;
+		}
 	cli->options[cli->n_options++] = (struct chip_option){key, (uint32_t)value};
-	return key != NULL;
+	return true;
 }
 
 static bool parse_port(const char *opt, const char *v, uint16_t *port, char *err, size_t errlen)
@@ -101,6 +110,12 @@ static bool set_uart(struct cli *cli, const char *v, char *err, size_t errlen)
 		snprintf(err, errlen, "--uart: at most %d serial ports", CLI_MAX_UARTS);
 		return false;
 	}
+	/* Two ptys on one USART would share its output byte by byte. */
+	for (unsigned i = 0; i < cli->n_uarts; i++)
+		if (strncasecmp(cli->uarts[i], v, (size_t)(eq - v)) == 0 && !cli->uarts[i][eq - v]) {
+			snprintf(err, errlen, "--uart %s: %.*s is given twice", v, (int)(eq - v), v);
+			return false;
+		}
 	cli->uarts[cli->n_uarts++] = strndup(v, (size_t)(eq - v));
 	return cli->uarts[cli->n_uarts - 1] != NULL;
 }
@@ -127,17 +142,18 @@ static bool set_help(struct cli *cli, const char *v, char *err, size_t errlen)
 }
 
 static const struct opt opts[] = {
-	{"--part", "NAME", "part name, alias or DEV_ID (e.g. stm32l011, stm32l021, 0x457)", set_part},
-	{"--flash", "FILE", "firmware for the flash: ELF (by load address) or raw binary; none: erased", set_flash},
-	{"--rom", "model|FILE", "system memory: the ROM model (default, build/rom/<part>.bin) or an image", set_rom},
-	{"--boot0", "0|1", "level of the BOOT0 pin (default 0)", set_boot0},
-	{"--option", "KEY=VALUE", "option bit at power-on: nBOOT1, nBOOT0, nBOOT_SEL, BOOT_SEL, BFB2, nSWBOOT0, EMPTY", set_option},
-	{"--gdb", "PORT", "GDB remote stub on 127.0.0.1:PORT (0: a free port)", set_gdb},
-	{"--jtag", "PORT", "OpenOCD remote_bitbang (JTAG) debug port on 127.0.0.1:PORT (0: a free port)", set_jtag},
-	{"--uart", "PERIPH=pty", "bridge a USART/LPUART to a new pseudo-terminal", set_uart},
-	{"--access-log", "FILE", "write every bus access, exception and reset as JSON lines", set_access_log},
-	{"--halt", NULL, "wait halted at the reset vector", set_halt},
-	{"--help", NULL, "this text", set_help},
+	{"--part", "NAME", "part name, alias or DEV_ID (e.g. stm32l011, stm32l021, 0x457)", set_part, false},
+	{"--flash", "FILE", "firmware for the flash: ELF (by load address) or raw binary; none: erased", set_flash, false},
+	{"--rom", "model|FILE", "system memory: the ROM model (default, build/rom/<part>.bin) or an image", set_rom, false},
+	{"--boot0", "0|1", "level of the BOOT0 pin (default 0)", set_boot0, false},
+	{"--option", "KEY=VALUE", "option bit at power-on: nBOOT1, nBOOT0, nBOOT_SEL, BOOT_SEL, BFB2, nSWBOOT0, EMPTY", set_option,
+	 true},
+	{"--gdb", "PORT", "GDB remote stub on 127.0.0.1:PORT (0: a free port)", set_gdb, false},
+	{"--jtag", "PORT", "OpenOCD remote_bitbang (JTAG) debug port on 127.0.0.1:PORT (0: a free port)", set_jtag, false},
+	{"--uart", "PERIPH=pty", "bridge a USART/LPUART to a new pseudo-terminal", set_uart, true},
+	{"--access-log", "FILE", "write every bus access, exception and reset as JSON lines", set_access_log, false},
+	{"--halt", NULL, "wait halted at the reset vector", set_halt, false},
+	{"--help", NULL, "this text", set_help, false},
 };
 
 void cli_usage(FILE *f)
@@ -154,6 +170,7 @@ void cli_usage(FILE *f)
 
 bool cli_parse(int argc, char **argv, struct cli *cli, char *err, size_t errlen)
 {
+	bool seen[sizeof(opts) / sizeof(opts[0])] = {false};
 	memset(cli, 0, sizeof(*cli));
 	for (int i = 1; i < argc; i++) {
 		const struct opt *o = NULL;
@@ -164,6 +181,12 @@ bool cli_parse(int argc, char **argv, struct cli *cli, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: unknown option (bootjump-emu --help lists them)", argv[i]);
 			return false;
 		}
+		/* A second --part or --flash would silently override the first: say so instead. */
+		if (seen[o - opts] && !o->repeats) {
+			snprintf(err, errlen, "%s is given twice", o->name);
+			return false;
+		}
+		seen[o - opts] = true;
 		if (o->arg && i + 1 >= argc) {
 			snprintf(err, errlen, "%s needs a value: %s %s", o->name, o->name, o->arg);
 			return false;

@@ -140,9 +140,11 @@ int main(int argc, char **argv)
 	const struct bj_part *part = part_lookup(cli.part, &ambiguous);
 	if (!part) {
 		char names[512];
-		part_names(names, sizeof(names));
-		if (ambiguous)
+		if (ambiguous) {
+			part_names_with_dev_id(cli.part, names, sizeof(names));
 			return fail("part %s: several parts share that DEV_ID; name one of: %s", cli.part, names);
+		}
+		part_names(names, sizeof(names));
 		return fail("unknown part %s; known parts: %s", cli.part, names);
 	}
 	char rom[PATH_MAX + 32];

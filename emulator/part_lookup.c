@@ -42,3 +42,14 @@ void part_names(char *buf, size_t len)
 	for (unsigned i = 0; i < BJ_N_PARTS; i++)
 		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", i ? ", " : "", bj_parts[i].name);
 }
+
+void part_names_with_dev_id(const char *name, char *buf, size_t len)
+{
+	unsigned long id;
+	buf[0] = 0;
+	if (!dev_id_of(name, &id))
+		return;
+	for (unsigned i = 0; i < BJ_N_PARTS; i++)
+		if (bj_parts[i].dev_id == id)
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", buf[0] ? ", " : "", bj_parts[i].name);
+}

@@ -8,5 +8,7 @@
 const struct bj_part *part_lookup(const char *name, bool *ambiguous);
 /* "stm32l011, stm32l031, ..." for error messages. */
 void part_names(char *buf, size_t len);
+/* The same, of the parts whose DEV_ID name gives ("0x445": "stm32f042, stm32f070x6"). */
+void part_names_with_dev_id(const char *name, char *buf, size_t len);
 
 #endif

@@ -23,12 +23,18 @@ static void drain(int fd, char *buf, size_t cap)
 	buf[n] = 0;
 }
 
+/* Through timeout(1): an emulator that accepts a bad command line runs until killed, and must
+ * fail the test rather than hang it. */
 static bool run_emu(const char *const *args, struct outcome *o)
 {
-	char *argv[16];
+	char *argv[24];
 	unsigned n = 0;
+	argv[n++] = (char *)"timeout";
+	argv[n++] = (char *)"-s";
+	argv[n++] = (char *)"KILL";
+	argv[n++] = (char *)"10";
 	argv[n++] = (char *)harness_emu;
-	for (; *args && n < 15; args++)
+	for (; *args && n < 23; args++)
 		argv[n++] = (char *)*args;
 	argv[n] = NULL;
 	int out[2], err[2];
@@ -41,7 +47,7 @@ static bool run_emu(const char *const *args, struct outcome *o)
 	posix_spawn_file_actions_addclose(&fa, out[0]);
 	posix_spawn_file_actions_addclose(&fa, err[0]);
 	pid_t pid;
-	int rc = posix_spawn(&pid, harness_emu, &fa, NULL, argv, environ);
+	int rc = posix_spawnp(&pid, "timeout", &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(out[1]);
 	close(err[1]);
@@ -55,12 +61,13 @@ static bool run_emu(const char *const *args, struct outcome *o)
 	return rc == 0;
 }
 
-static void expect_usage_error(struct emutest_ctx *t, const char *const *args, const char *mentions)
+/* Returns the message, for checks of what it must not say. */
+static const char *expect_usage_error(struct emutest_ctx *t, const char *const *args, const char *mentions)
 {
-	struct outcome o;
+	static struct outcome o;
 	if (!run_emu(args, &o)) {
 		CHECK(false, "cannot start %s", harness_emu);
-		return;
+		return "";
 	}
 	size_t len = strlen(o.err);
 	CHECK(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 2, "%s: exit status 2 (got 0x%x)", args[1], o.status);
@@ -68,6 +75,7 @@ static void expect_usage_error(struct emutest_ctx *t, const char *const *args, c
 	      "%s: exactly one line on stderr: [%s]", args[1], o.err);
 	CHECK(strstr(o.err, mentions) != NULL, "%s: the message names %s: [%s]", args[1], mentions, o.err);
 	CHECK(o.out[0] == 0, "%s: no ready line: [%s]", args[1], o.out);
+	return o.err;
 }
 
 EMUTEST_ONCE(cli_errors)
@@ -90,4 +98,27 @@ EMUTEST_ONCE(cli_errors)
 	expect_usage_error(t, bad_uart, "usart1");
 	const char *bad_port[] = {"--part", "stm32l011", "--gdb", "http", NULL};
 	expect_usage_error(t, bad_port, "--gdb");
+
+	/* A shared DEV_ID names the parts that share it, not the whole database. */
+	char shared[64] = "", dev_id[16] = "";
+	for (unsigned i = 0; i < BJ_N_PARTS && !dev_id[0]; i++)
+		for (unsigned j = i + 1; j < BJ_N_PARTS && !dev_id[0]; j++)
+			if (bj_parts[i].dev_id == bj_parts[j].dev_id) {
+				snprintf(dev_id, sizeof(dev_id), "0x%03x", bj_parts[i].dev_id);
+				snprintf(shared, sizeof(shared), "name one of: %s, %s\n", bj_parts[i].name, bj_parts[j].name);
+			}
+	if (dev_id[0]) {
+		const char *shared_id[] = {"--part", dev_id, NULL};
+		const char *msg = expect_usage_error(t, shared_id, dev_id);
+		CHECK(strstr(msg, shared) != NULL, "%s: the message names exactly the parts that share it (%s): [%s]",
+		      dev_id, shared, msg);
+	}
+
+	/* Given twice: the second would override the first, or two ptys would share one USART. */
+	const char *twice_part[] = {"--part", "stm32l011", "--part", "stm32l031", NULL};
+	expect_usage_error(t, twice_part, "--part is given twice");
+	const char *twice_uart[] = {"--part", "stm32l011", "--uart", "usart2=pty", "--uart", "USART2=pty", NULL};
+	expect_usage_error(t, twice_uart, "USART2 is given twice");
+	const char *twice_bit[] = {"--part", "stm32l011", "--option", "nBOOT1=1", "--option", "nBOOT1=0", NULL};
+	expect_usage_error(t, twice_bit, "nBOOT1 is given twice");
 }
