@@ -19,11 +19,9 @@ ARCH_ENUM = {"ARMv6-M": "BJ_ARCH_V6M", "ARMv7-M": "BJ_ARCH_V7M"}
 # -mcpu for arm-none-eabi-gcc per core.
 CORE_MCPU = {"cortex-m0": "cortex-m0", "cortex-m0plus": "cortex-m0plus",
              "cortex-m3": "cortex-m3", "cortex-m4": "cortex-m4"}
-# Option bits the emulator's boot logic understands: one list, in parts/validate.py, which rejects
-# any other key of boot.option_bits.
-from .validate import OPTION_BITS  # noqa: E402
-RESET_CAUSES = ("power_on", "pin", "software", "independent_watchdog", "window_watchdog",
-                "low_power", "option_load", "firewall", "brown_out", "v18_power")
+# Option bits the emulator's boot logic understands and the reset causes: one list each, in
+# parts/validate.py, which rejects any other key of boot.option_bits or reset_flags.flags.
+from .validate import OPTION_BITS, RESET_CAUSES  # noqa: E402
 
 
 def ident(text):

@@ -106,8 +106,10 @@ KIND_WORDS = {"str": "a non-empty string", "int": "an integer", "bool": "true or
 BACKUP_WIDTHS = (16, 32)
 # Oscillators by their reference-manual names; a list gives one frequency per range setting (MSI).
 OSCILLATORS = {"HSI", "HSI16", "HSI48", "MSI", "LSE"}
-RESET_FLAG_NAMES = {"low_power", "window_watchdog", "independent_watchdog", "software", "power_on",
-                    "pin", "option_load", "firewall", "brown_out", "v18_power"}
+# The reset causes reset_flags.flags may name, in the order parts/gen.py numbers them (BJ_RESET_...).
+RESET_CAUSES = ("power_on", "pin", "software", "independent_watchdog", "window_watchdog",
+                "low_power", "option_load", "firewall", "brown_out", "v18_power")
+RESET_FLAG_NAMES = frozenset(RESET_CAUSES)
 
 
 def _hex(v):

@@ -423,3 +423,10 @@ def test_register_block_needs_registers(raw):
 
 def test_document_descriptions_are_text(raw):
     expect(raw, lambda db: db["sources"].update(AN2606=70), "sources AN2606: must describe the document")
+
+
+def test_gen_uses_the_validator_reset_causes():
+    """The reset-flag names are declared once: the validator's list is the generators' enum order."""
+    from parts import gen, validate
+    assert gen.RESET_CAUSES is validate.RESET_CAUSES
+    assert validate.RESET_FLAG_NAMES == set(validate.RESET_CAUSES)
