@@ -14,8 +14,35 @@ _CLASSES = {
 
 
 def classify(part, addr):
-    """(class, tier) of a load address."""
-    return _CLASSES[part.region_of(addr)]
+    """(class, tier) of a load address. The peripheral registers through which the ROM reads the
+    boot configuration AN2606's activation patterns test are tier 1 like user flash."""
+    region = part.region_of(addr)
+    if region == "peripheral" and addr & ~3 in boot_inputs(part):
+        return _CLASSES[region][0], 1
+    return _CLASSES[region]
+
+
+_boot_inputs = {}
+
+
+def boot_inputs(part):
+    """Addresses of the registers that hold the boot configuration besides user flash (the part
+    database's `boot`): the option bytes as loaded at reset (option_register, e.g. FLASH_OBR with
+    BOOT_SEL), the empty flag's register (empty_flag, the G0's FLASH_ACR) and the input register of
+    the BOOT0 pin (boot0_gpio, GPIOx_IDR)."""
+    found = _boot_inputs.get(part.name)
+    if found is None:
+        boot = part.raw["boot"]
+        names = [boot.get("option_register"), boot.get("empty_flag") and boot["empty_flag"].rsplit(".", 1)[0],
+                 boot.get("boot0_gpio") and "GPIO%s.IDR" % boot["boot0_gpio"][1]]    # "PB8": port B
+        found = set()
+        for name in filter(None, names):
+            try:
+                found.add(part.reg_addr(name))
+            except KeyError:
+                pass        # a register the database does not place: stays a peripheral input
+        _boot_inputs[part.name] = found
+    return found
 
 
 def register_name(part, addr):

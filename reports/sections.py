@@ -171,7 +171,7 @@ def _reads(a):
     if not a.reads:
         return [Para(["No step read user flash, the option bytes or data EEPROM."])]
     rows = [[str(r.step), _address(a, r.pc), [Code(h(r.addr))], str(r.size), [Code(h(r.value, 2 * r.size))],
-             r.kind] for r in a.reads[:_MAX_READS]]
+             describe(a.part, r.addr)] for r in a.reads[:_MAX_READS]]
     out = [Table(["Step", "PC", "Address", "Size", "Value", "What"], rows)]
     if len(a.reads) > _MAX_READS:
         out.append(Para(["... and %d more reads (the trace file has them all)." % (len(a.reads) - _MAX_READS)]))

@@ -96,6 +96,14 @@ def test_f04x_decided_from_what_the_rom_read(f04x, case):
     if case == "comes-back":
         # Returning needs all three conditions known to be false: the ROM read both registers.
         assert _rom_load(trace, part, obr) and _rom_load(trace, part, idr)
+    # The decision point is the conditional fed by the condition that decided (for coming back,
+    # the last of the three the ROM tested), whichever register holds it.
+    a = reports.analyse(trace)
+    decided_by = {"word0-erased": part.flash.base, "boot-sel-0": obr, "boot0-high": idr}.get(case)
+    if decided_by is None:
+        decided_by = max((_rom_load(trace, part, x)[0], x) for x in (part.flash.base, obr, idr))[1]
+    assert a.decision is not None and decided_by in [ld.addr & ~3 for ld, _ in a.decision.inputs], \
+        (case, a.decision.step, [(hex(ld.addr), ld.step) for ld, _ in a.decision.inputs])
 
 
 def test_f04x_contradiction_when_the_rom_ignores_boot_sel(f04x, tmp_path):
