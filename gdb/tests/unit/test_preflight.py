@@ -214,3 +214,22 @@ def test_nvic_layout_follows_the_database():
     chip.set(db.core_reg("NVIC.ISPR", part.core) + 8, 1 << 5)
     found = {f["check"]: f for f in preflight.run(preflight.gather(db, part, chip.regs, chip.read))}
     assert found["interrupts"]["status"] == "fail" and "IRQ 37 " in found["interrupts"]["message"]
+
+
+@pytest.mark.parametrize("boot_sel, pin_high, status", [(1, False, "fail"), (0, False, "pass"), (1, True, "pass")])
+def test_f04x_escapes_from_the_empty_check(boot_sel, pin_high, status):
+    """STM32F04x: word 0 programmed sends the jump back unless BOOT_SEL = 0 (FLASH_OBR, as loaded)
+    or the BOOT0 pin is high (AN2606's other two conditions)."""
+    chip = Chip("stm32f042")
+    p = chip.part
+    boot = p.raw["boot"]
+    register = boot["option_register"]
+    obr = DB.ip[p.raw["peripherals"][register.split(".")[0]]["ip"]]["registers"][register.split(".")[1]]
+    value = int(obr["reset"], 16) & ~p.bit("%s.%s" % (register, boot["option_bits"]["BOOT_SEL"]))
+    chip.set(register, value | (p.bit("%s.%s" % (register, boot["option_bits"]["BOOT_SEL"])) if boot_sel else 0))
+    pin = boot["boot0_gpio"]
+    chip.set("GPIO%s.IDR" % pin[1], (1 << int(pin[2:])) if pin_high else 0)
+    f = chip.findings()["flash-word0"]
+    assert f["status"] == status, f
+    if status == "pass":
+        assert ("BOOT_SEL = 0" if not boot_sel else "BOOT0 pin %s is high" % pin) in f["message"], f
