@@ -10,7 +10,7 @@ import subprocess
 import time
 
 import pytest
-from conftest import PYTHON, ROOT, Cli, build, need, one_line_error, tagged_pids
+from conftest import BOOTJUMP, PYTHON, ROOT, Cli, build, need, one_line_error, tagged_pids
 
 from bjcli.emu import Emulator
 from deaf_relay import DeafRelay
@@ -110,7 +110,9 @@ def test_report_of_a_file_that_is_not_a_trace(cli, tmp_path):
     junk = tmp_path / "junk.jsonl"
     junk.write_text("hello\n")
     one_line_error(cli.run("report", junk), "not a bootjump trace")
-    one_line_error(cli.run("report", tmp_path / "absent.jsonl"), "not found")
+    one_line_error(cli.run("report", tmp_path / "absent.jsonl"), "trace file", "absent.jsonl not found")
+    one_line_error(cli.run("report", tmp_path), "trace %s is a directory, not a file" % tmp_path)
+    one_line_error(cli.run("diff", junk, tmp_path), "trace %s is a directory, not a file" % tmp_path)
 
 
 # ---- the remote target: a bootjump-emu started by hand --------------------------------------------
@@ -179,6 +181,18 @@ def test_report_and_diff_of_traces_taken_here(cli, tmp_path):
     diff = cli.run("diff", ta, tb)
     assert diff.returncode == 0, diff.stderr
     assert "0x%08x" % first_word("stm32l011") in diff.stdout and "0x00000000" in diff.stdout, diff.stdout
+
+    # A reader that stopped reading (`| head -1`) ends the command quietly, as SIGPIPE ends a C
+    # tool: here the reader is gone before the command writes anything.
+    for command in (["report", ta, "--out", tmp_path / "piped"], ["diff", ta, tb]):
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        try:
+            done = subprocess.run([PYTHON, BOOTJUMP] + [str(a) for a in command], cwd=ROOT, env=cli.env(),
+                                  stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60)
+        finally:
+            os.close(write_end)
+        assert done.returncode == 128 + signal.SIGPIPE and done.stderr == "", (command[0], done.returncode, done.stderr)
 
 
 def test_check_usart_passes_the_checker_through(cli, tmp_path):

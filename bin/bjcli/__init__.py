@@ -2,7 +2,9 @@
 with @command; this package finds them, so there is no second list of commands to keep."""
 import argparse
 import importlib
+import os
 import pkgutil
+import signal
 import sys
 
 from . import commands as _commands_pkg
@@ -49,7 +51,9 @@ def main(argv):
     args = build_parser().parse_args(argv)
     procs.install_signal_handlers()
     try:
-        return args.run(args) or 0
+        status = args.run(args) or 0
+        sys.stdout.flush()   # inside the try: a reader gone before the last write ends it quietly too
+        return status
     except CliError as e:
         # One line, whatever the message quoted (a multi-line error from another component).
         print("bootjump %s: %s" % (args.command, " ".join(str(e).split())), file=sys.stderr)
@@ -57,5 +61,10 @@ def main(argv):
     except KeyboardInterrupt:
         print("bootjump %s: interrupted" % args.command, file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`bootjump report T | head`): stop quietly, as a
+        # program killed by SIGPIPE does; stdout goes to /dev/null so its final flush cannot fail.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
     finally:
         procs.stop_all()

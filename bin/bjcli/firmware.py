@@ -7,7 +7,7 @@ from elftools.elf.elffile import ELFFile
 from elftools.elf.sections import SymbolTableSection
 
 from . import CliError
-from .paths import BUILD
+from .paths import BUILD, need_file
 
 # The probe's entry points a debugger uses (c_probe/README.md, c_probe/src/probe.h): the jump, its
 # deliberate system reset, the recipe runner (it returns only to refuse), the main loop it reaches
@@ -37,8 +37,8 @@ def open_firmware(path, part):
             raise CliError("%s not found: run `make` (c_probe builds the probe for every part it "
                            "supports; see %s.unsupported if it gave up on this one)"
                            % (os.path.relpath(path), os.path.relpath(os.path.join(BUILD, "c_probe", part_name))))
-    elif not os.path.isfile(path):
-        raise CliError("firmware file %s not found" % path)
+    else:
+        need_file(path, "firmware")
     try:
         with open(path, "rb") as f:
             if f.read(4) != b"\x7fELF":

@@ -4,6 +4,7 @@ import os
 import reports
 
 from .. import CliError, command, show
+from ..paths import need_file
 
 
 @command("report", help="analyse a trace (.jsonl) and write its Markdown and HTML reports")
@@ -15,8 +16,8 @@ def setup(parser):
 
     def run(args):
         for path, what in ((args.trace, "trace"), (args.elf, "ELF")):
-            if path and not os.path.isfile(path):
-                raise CliError("%s file %s not found" % (what, path))
+            if path:
+                need_file(path, what)
         out = args.out or os.path.dirname(os.path.abspath(args.trace))
         try:
             md, html, verdict = reports.render(args.trace, out, elf=args.elf)
