@@ -19,6 +19,7 @@ import gdb
 # On sys.path since gdb/bootjump.py was sourced (the repository root, and gdb/ for bjgdb).
 import parts
 from bjgdb.interrupt import interrupt_after
+from bjgdb.lib import cortexm
 from c_probe import record
 
 PLAN = json.load(open(os.environ["BOOTJUMP_PLAN"]))
@@ -181,7 +182,7 @@ def run_to_jump():
 def stuck(where):
     """The jump never came within the timeout: where the core is (an exception taken with the
     ROM's vectors after the remap, a loop) and the probe's last checkpoint."""
-    ipsr = int(gdb.parse_and_eval("$xpsr")) & 0x1FF
+    ipsr = cortexm.ipsr(int(gdb.parse_and_eval("$xpsr")))
     return {"pc": "0x%08x" % where, "ipsr": ipsr, "region": parts.lookup(PLAN["part"]).region_of(where),
             "record": probe_record()}
 
