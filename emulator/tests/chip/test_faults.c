@@ -50,8 +50,8 @@ EMUTEST(hardfault_causes)
 {
 	expect_fault(t, FAULT_UDF, "undefined instruction", BJ_CORE_SCB_CFSR_UNDEFINSTR);
 	expect_fault(t, FAULT_BUS_READ, "bus error on a read", BJ_CORE_SCB_CFSR_PRECISERR | BJ_CORE_SCB_CFSR_BFARVALID);
-	expect_fault(t, FAULT_BUS_WRITE, "bus error on a write", 1u << 9);
-	expect_fault(t, FAULT_ROM_WRITE, "write to system memory", 1u << 9);
+	expect_fault(t, FAULT_BUS_WRITE, "bus error on a write", BJ_CORE_SCB_CFSR_PRECISERR);
+	expect_fault(t, FAULT_ROM_WRITE, "write to system memory", BJ_CORE_SCB_CFSR_PRECISERR);
 	expect_fault(t, FAULT_INVSTATE, "INVSTATE", BJ_CORE_SCB_CFSR_INVSTATE);
 	if (!v7m(t->part)) {
 		expect_fault(t, FAULT_UNALIGNED, "unaligned load", 0);
