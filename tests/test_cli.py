@@ -195,6 +195,21 @@ def test_report_and_diff_of_traces_taken_here(cli, tmp_path):
         assert done.returncode == 128 + signal.SIGPIPE and done.stderr == "", (command[0], done.returncode, done.stderr)
 
 
+def test_reset_flag_is_traced_through_the_reset_without_a_preflight_verdict(cli, tmp_path):
+    """reset-flag resets on purpose, then jumps from the reset handler: the trace starts before
+    the reset, where a preflight would judge the core that the reset replaces (its branch-target
+    check failed on the branch to the reset code). The header has none; the verdict still comes
+    from the ROM's reads."""
+    need(PROBE)
+    done = cli.run("trace", "--part", "stm32l011", "--recipe", "reset-flag", "--out", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "returned to user flash by a branch, as documented (empty-check)" in done.stdout
+    trace = schema.load(str(tmp_path / "stm32l011-reset-flag.jsonl"))
+    assert trace.header.get("preflight") is None, trace.header.get("preflight")
+    assert trace.end["exit"] == "user-flash"
+    assert "FAIL" not in (tmp_path / "stm32l011-reset-flag.md").read_text()
+
+
 def test_check_usart_passes_the_checker_through(cli, tmp_path):
     need(build("bin", "bootjump-usart"))
     done = cli.run("check-usart", tmp_path / "ttyNONE", "--json", "--timeout", "200")

@@ -174,8 +174,10 @@ def run_to_jump():
     rec = probe_record() or {}
     if rec.get("step") == p["reset_requested"]:
         # The recipe resets on purpose (reset-flag, g0-empty): trace through the reset to what
-        # the ROM does after it.
-        return ["--from", "here", "--until", "user-flash,idle,fault"]
+        # the ROM does after it. No preflight: it judges the core as it jumps, and here the
+        # trace starts before the reset that gives the jump a core fresh from reset (it would
+        # judge a branch to the reset code as a wrong ROM address).
+        return ["--from", "here", "--until", "user-flash,idle,fault", "--no-preflight"]
     return ["--from", "here"]
 
 
