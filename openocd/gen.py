@@ -126,6 +126,8 @@ def core_facts(db):
         "irq0": numbers["IRQ0"], "hardfault": numbers["HARDFAULT"], "reset_vector": 4 * numbers["RESET"],
         "exc_returns": sorted(set(db.arch_numbers("exc_return").values())),
         "reset_lr": db.arch_value("reset_lr"),
+        # Where the exception frame holds the return address (the stacked PC), from SP after stacking.
+        "stacked_pc": db.arch_numbers("exception_frame")["RETURN_ADDRESS"],
     }
 
 

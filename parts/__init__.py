@@ -223,7 +223,8 @@ class Database:
         return f["lsb"], f["width"]
 
     def arch_numbers(self, key):
-        """{name: number} of the architectures' "exceptions" or "exc_return" values, all together."""
+        """{name: number} of the architectures' "exceptions", "exc_return" or "exception_frame"
+        values, all together."""
         out = {}
         for a in self.raw["architectures"].values():
             out.update((name, num(v)) for name, v in a[key].items())

@@ -18,7 +18,8 @@ CORES = {"cortex-m0", "cortex-m0plus", "cortex-m3", "cortex-m4"}
 ARCHITECTURES = {"ARMv6-M", "ARMv7-M"}
 # The address-map regions the emulator needs from an architecture.
 ARCH_REGIONS = {"code", "peripheral", "ppb"}
-ARCH_KEYS = {"source", "regions", "core_registers", "exceptions", "exc_return", "reset_lr", "lockup_pc"}
+ARCH_KEYS = {"source", "regions", "core_registers", "exceptions", "exc_return", "exception_frame", "reset_lr",
+             "lockup_pc"}
 # The blocks every core has (the emulator models each); others (SCnSCB on ARMv7-M) are optional.
 CORE_BLOCKS = {"SYST", "NVIC", "SCB", "DCB", "DWT", "FP"}
 # Option bits the emulator's boot logic understands (the keys of boot.option_bits); parts/gen.py
@@ -293,12 +294,35 @@ def check_architectures(raw):
                                                                   ("lockup_pc", arch.get("lockup_pc"))]:
             if not _hex(v):
                 errs.append("%s: %s must be a lower-case hex string" % (where, key))
+        errs += check_exception_frame(where, arch.get("exception_frame"))
         errs += _keys("%s regions" % where, arch.get("regions", {}), ARCH_REGIONS)
         for rname, r in arch.get("regions", {}).items():
             errs += _keys("%s region %s" % (where, rname), r, {"base", "size"})
             if not (_hex(r.get("base")) and _hex(r.get("size"))):
                 errs.append("%s region %s: base and size must be lower-case hex strings" % (where, rname))
     errs += check_architecture_names_agree(raw)
+    return errs
+
+
+# The exception frame's eight words, by the names of the architecture's PushStack pseudocode.
+FRAME_WORDS = {"R0", "R1", "R2", "R3", "R12", "LR", "RETURN_ADDRESS", "XPSR"}
+
+
+def check_exception_frame(where, frame):
+    """Each of the eight words stacked on exception entry at its own word offset inside the
+    eight-word frame."""
+    if not isinstance(frame, dict):
+        return ["%s: exception_frame must be an object of the stacked words' offsets" % where]
+    errs = _keys("%s exception_frame" % where, frame, FRAME_WORDS, FRAME_WORDS)
+    offsets = {}
+    for word, v in frame.items():
+        if not _hex(v) or int(v, 16) % 4 or int(v, 16) >= 4 * len(FRAME_WORDS):
+            errs.append("%s: exception_frame %s must be a word offset (hex) inside the %d-word frame"
+                        % (where, word, len(FRAME_WORDS)))
+        elif v in offsets:
+            errs.append("%s: exception_frame %s and %s are both at %s" % (where, offsets[v], word, v))
+        else:
+            offsets[v] = word
     return errs
 
 
@@ -314,8 +338,8 @@ def check_architecture_names_agree(raw):
                 facts[(reg, bit)] = pos
             for fname, f in desc.get("fields", {}).items():
                 facts[(reg, fname)] = (f.get("lsb"), f.get("width"))
-        for section in ("exceptions", "exc_return"):
-            for key, v in arch.get(section, {}).items():
+        for section in ("exceptions", "exc_return", "exception_frame"):
+            for key, v in (arch.get(section) or {}).items():
                 facts[(section, key)] = v
         for key in ("reset_lr", "lockup_pc"):
             facts[(key,)] = arch.get(key)

@@ -9,10 +9,9 @@
 
 namespace eval bj::stops {
 	# The reset LR (TakeReset), the EXC_RETURN values, xPSR's exception field, the exception
-	# numbers and DHCSR.S_LOCKUP come from the part database ($bootjump_core, build/gen/
-	# bj_openocd.tcl), as the GDB tracer takes them (gdb/bjgdb/lib/cortexm.py). The exception
-	# frame holds the return address after r0-r3, r12 and lr: at SP + 24 (DDI0403 B1.5.6).
-	variable FRAME_PC 24
+	# numbers, the stacked PC's place in the exception frame and DHCSR.S_LOCKUP come from the part
+	# database ($bootjump_core, build/gen/bj_openocd.tcl), as the GDB tracer takes them
+	# (gdb/bjgdb/lib/cortexm.py).
 	# ARM's spelling of the exception names the database gives in capitals (DDI0403 B1.5.2).
 	variable spelling {RESET Reset HARDFAULT HardFault MEMMANAGE MemManage BUSFAULT BusFault
 		USAGEFAULT UsageFault SVCALL SVCall DEBUGMONITOR DebugMonitor PENDSV PendSV SYSTICK SysTick}
@@ -197,7 +196,7 @@ bj::cmd bj::stops::fault {step} {step} {the fault stop, when the step entered an
 	set pc [dict get $step pc]
 	set fault_pc $pc
 	if {$entered && !$lockup} {
-		set fault_pc [bj::u32 [expr {([dict get $post sp] + $::bj::stops::FRAME_PC) & 0xffffffff}]]
+		set fault_pc [bj::u32 [expr {([dict get $post sp] + [dict get $::bootjump_core stacked_pc]) & 0xffffffff}]]
 	}
 	set name [bj::stops::exception_name $after]
 	set what [format "step %d (%s %s)" [expr {[bj::stops::steps] - 1}] [bj::hex $pc] [dict get $step text]]

@@ -102,7 +102,7 @@ bj::cmd bj::trace::abandoned {pc pre post} {pc pre post} \
 	if {$after == 0 || $after == [bj::stops::ipsr [dict get $pre xpsr]] || ![bj::stops::is_exc_return [dict get $post lr]]} {
 		return 0
 	}
-	set frame [expr {([dict get $post sp] + $::bj::stops::FRAME_PC) & 0xffffffff}]
+	set frame [expr {([dict get $post sp] + [dict get $::bootjump_core stacked_pc]) & 0xffffffff}]
 	expr {[bj::trace::readable $frame] && ([bj::u32 $frame] & ~1) == $pc}
 }
 

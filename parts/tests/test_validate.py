@@ -296,6 +296,16 @@ def test_architectures_agree_on_shared_names(raw):
            "exc_return.THREAD_PSP is '0xfffffffd' in ARMv6-M but '0xffffffed' in ARMv7-M")
 
 
+def test_exception_frame_words_are_distinct_word_offsets_inside_the_frame(raw):
+    frame = lambda db: db["architectures"]["ARMv6-M"]["exception_frame"]
+    expect(raw, lambda db: frame(db).update(LR="0x18"), "exception_frame LR and RETURN_ADDRESS are both at 0x18")
+    expect(raw, lambda db: frame(db).update(XPSR="0x1a"), "exception_frame XPSR must be a word offset")
+    expect(raw, lambda db: frame(db).update(XPSR="0x20"), "exception_frame XPSR must be a word offset")
+    expect(raw, lambda db: frame(db).pop("R12"), "exception_frame: missing key 'R12'")
+    expect(raw, lambda db: frame(db).update(PC="0x18"), "exception_frame: unknown key 'PC'")
+    expect(raw, lambda db: db["architectures"]["ARMv6-M"].pop("exception_frame"), "missing key 'exception_frame'")
+
+
 def test_architecture_lockup_pc_is_hex(raw):
     expect(raw, lambda db: db["architectures"]["ARMv6-M"].update(lockup_pc=4294967294), "lockup_pc must be a lower-case hex")
 

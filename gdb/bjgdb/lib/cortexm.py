@@ -42,11 +42,10 @@ class Facts:
         # The LR a reset leaves (TakeReset): with the PC at the reset vector and no instruction that
         # explains the jump, it makes a reset recognisable from the registers on any debug link.
         self.reset_lr = db.arch_value("reset_lr")
+        # Where the exception frame holds the return address (the stacked PC), from the stack
+        # pointer after stacking.
+        self.stacked_pc = db.arch_numbers("exception_frame")["RETURN_ADDRESS"]
 
-
-# Where an exception frame holds the return address, from the stack pointer after stacking: r0-r3,
-# r12 and lr come before it ([v7M] B1.5.6).
-STACKED_PC = 24
 
 _facts = None
 
@@ -81,7 +80,7 @@ def is_exc_return(value):
 
 
 def stacked_pc_address(sp):
-    return (sp + STACKED_PC) & 0xFFFFFFFF
+    return (sp + facts().stacked_pc) & 0xFFFFFFFF
 
 
 def itstate(xpsr):

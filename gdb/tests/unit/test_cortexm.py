@@ -20,8 +20,9 @@ def test_facts_follow_the_database():
         arch["core_registers"]["CONTROL"]["bits"]["SPSEL"] = 5
         arch["reset_lr"] = "0xfffffffe"
         arch["exc_return"] = {"ONLY": "0xffffff00"}
+        arch["exception_frame"]["RETURN_ADDRESS"] = "0x1c"
     f = cortexm.Facts(parts.Database(raw))
-    assert (f.dhcsr, f.demcr) == (0xE000EE00, 0xE000EE0C)
+    assert (f.dhcsr, f.demcr, f.stacked_pc) == (0xE000EE00, 0xE000EE0C, 0x1C)
     assert (f.hardfault, f.control_spsel, f.reset_lr, f.exc_returns) == (9, 1 << 5, 0xFFFFFFFE, {0xFFFFFF00})
 
 
@@ -29,6 +30,7 @@ def test_the_database_facts():
     f = cortexm.facts()
     assert (f.cpuid, f.cpuid_core_mask, f.dhcsr, f.demcr) == (0xE000ED00, 0xFF00FFF0, 0xE000EDF0, 0xE000EDFC)
     assert cortexm.ipsr(0x21000003) == 3 and cortexm.exception_name(3) == "HardFault"
+    assert cortexm.stacked_pc_address(0x200007e0) == 0x200007f8
     assert cortexm.exception_name(6) == "UsageFault" and cortexm.exception_name(21) == "IRQ 5"
     assert cortexm.is_exc_return(0xFFFFFFF9) and cortexm.is_exc_return(0xFFFFFFE9) and not cortexm.is_exc_return(0x08000101)
     # ITSTATE 0x08 (an IT block of one "eq" instruction) with Z clear: the instruction is skipped.
