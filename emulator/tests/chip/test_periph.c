@@ -1,6 +1,6 @@
 /* Peripheral behaviour seen from the debug port (no firmware running): the backup-domain write
  * gate, the BOOT0 pin in GPIO, DBGMCU's IDCODE, and an unmodelled register reported once in the
- * access log. */
+ * access log; RCC peripheral resets and RMVF. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,4 +127,35 @@ EMUTEST(unmodelled_register_reported_once)
 	if (f)
 		fclose(f);
 	CHECK_EQ(n, 1, "one unmodelled event in the access log");
+}
+
+/* RCC: a peripheral's reset bit puts its registers back to their reset values (GPIOA's first
+ * register: MODER, or CRL on F1), and the reset-flag register's clear bit (RMVF) clears the flags
+ * a power-on left. */
+EMUTEST(rcc_peripheral_reset_and_rmvf)
+{
+	const struct bj_part *p = t->part;
+	const struct bj_periph *g = periph_named(p, "GPIOA");
+	CHECK(g != NULL && g->reset.reg, "the part has GPIOA with an RCC reset bit");
+	struct chip *chip = halted_chip(t, 0, NULL);
+	if (!chip || !g || !g->reset.reg)
+		return;
+	set_bit(chip, g->enable);
+	uint32_t reset_value = mem_word(chip, g->base), changed = reset_value ^ 3u; /* pin 0's mode */
+	chip_mem_write(chip, g->base, &changed, 4);
+	CHECK_EQ(mem_word(chip, g->base), changed, "GPIOA's first register takes a write");
+	set_bit(chip, g->reset);
+	uint32_t released = mem_word(chip, g->reset.reg) & ~g->reset.mask;
+	chip_mem_write(chip, g->reset.reg, &released, 4);
+	CHECK_EQ(mem_word(chip, g->base), reset_value, "the RCC reset bit restored its reset value");
+
+	uint32_t flags = mem_word(chip, p->reset_flags_reg) & p->reset_flag[BJ_RESET_POWER_ON];
+	CHECK(flags != 0, "power-on: the power-on reset flag is set");
+	uint32_t clear = mem_word(chip, p->reset_flags_reg) | p->reset_flags_clear;
+	chip_mem_write(chip, p->reset_flags_reg, &clear, 4);
+	uint32_t all = 0;
+	for (unsigned i = 0; i < BJ_RESET_CAUSE_COUNT; i++)
+		all |= p->reset_flag[i];
+	CHECK_EQ(mem_word(chip, p->reset_flags_reg) & all, 0, "RMVF cleared every reset flag");
+	chip_destroy(chip);
 }
