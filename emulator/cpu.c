@@ -208,8 +208,17 @@ void cpu_unretire(struct chip *chip)
 static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
 {
 	struct chip *chip = user;
-	uint32_t pc = cpu_reg(chip, UC_ARM_REG_PC);
 	(void)uc;
+	/* A locked-up core attempts nothing. exc_lockup's stop request can be lost when it comes from
+	 * inside this hook: it writes the PC first, and unicorn answers a PC write by restarting its
+	 * execution loop, which drops the pending uc_emu_stop. On the M3/M4 the fetch at the lockup
+	 * PC then lands here again (a prefetch abort), took the fault and locked up again, forever,
+	 * inside one uc_emu_start. Stopping without touching the PC ends it. */
+	if (chip->locked_up) {
+		cpu_stop(chip);
+		return;
+	}
+	uint32_t pc = cpu_reg(chip, UC_ARM_REG_PC);
 	switch (intno) {
 	case UC_EXCP_SWI: /* the SVC retired; the PC is already past it */
 		if (exc_priority(chip, EXC_SVCALL) < exc_execution_priority(chip))

@@ -1,6 +1,8 @@
 /* HardFault for each cause (undefined instruction, unaligned access on ARMv6-M, bus error on a
  * read, a write and a ROM write, INVSTATE) with the faulting instruction as stacked PC, and a
  * fault inside HardFault locking the core up. */
+#include <unistd.h>
+
 #include "harness.h"
 #include "fw/scenarios.h"
 
@@ -85,6 +87,36 @@ EMUTEST(lockup)
 	chip_reset(chip, CHIP_RESET_SYSTEM, false);
 	CHECK_EQ(chip_state(chip), CHIP_RUNNING, "a reset leaves lockup");
 	CHECK(!(mem_word(chip, DHCSR) & BJ_CORE_DCB_DHCSR_S_LOCKUP), "S_LOCKUP clear after reset");
+	chip_destroy(chip);
+}
+
+/* A reset into a vector table whose SP and reset vector point at nothing: the fetch from the reset
+ * vector faults, stacking the HardFault frame faults, the core locks up, and chip_run returns
+ * CHIP_LOCKUP at once. (On ARMv7-M the emulator used to spin inside unicorn from here on, deaf to
+ * GDB, its ptys and SIGTERM; alarm() turns such a hang into a failed run.) */
+EMUTEST(lockup_at_reset)
+{
+	const struct bj_part *p = t->part;
+	char path[512], err[256];
+	snprintf(path, sizeof(path), "%s/badvec-%s.bin", harness_scratch_dir, p->name);
+	/* SP at the top of the address space (not the erased word, so no part boots its ROM), PC at
+	 * its last halfword, where nothing is mapped. */
+	const uint32_t vectors[2] = {0xfffffff0u, 0xffffffffu};
+	FILE *f = fopen(path, "wb");
+	CHECK(f && fwrite(vectors, sizeof(vectors), 1, f) == 1, "write %s", path);
+	if (!f)
+		return;
+	fclose(f);
+	struct chip_config cfg = {.part = p, .flash_path = path};
+	struct chip *chip = chip_create(&cfg, err, sizeof(err));
+	CHECK(chip != NULL, "chip_create: %s", err);
+	if (!chip)
+		return;
+	alarm(20);
+	enum chip_state st = chip_run(chip, 100000);
+	alarm(0);
+	CHECK_EQ(st, CHIP_LOCKUP, "the core locked up");
+	CHECK_EQ(chip_reg_read(chip, CHIP_PC), 0xfffffffeu, "PC in lockup");
 	chip_destroy(chip);
 }
 
