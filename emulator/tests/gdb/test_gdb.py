@@ -1,7 +1,9 @@
 """gdb-multiarch (GDB 13, -batch -nx) against bootjump-emu's stub: load, hardware breakpoints in
 flash, step, memory, registers, watchpoints, monitor commands, detach and kill; and a hostile client
 that must neither crash nor wedge the stub."""
+import os
 import re
+import select
 import signal
 import socket
 import subprocess
@@ -144,14 +146,24 @@ def test_gdb_ctrl_c_interrupts_a_running_chip(tmp_path, fw, emu_factory):
     emu = emu_factory(flash=fw.path)  # running the firmware's endless loop
     script = tmp_path / "ctrl-c.gdb"
     script.write_text("\n".join(["set pagination off", "set confirm off",
-                                 "target extended-remote 127.0.0.1:%d" % emu.gdb_port, "continue",
+                                 "target extended-remote 127.0.0.1:%d" % emu.gdb_port, "echo CONTINUING\\n", "continue",
                                  'printf "LOOPS=0x%x\\n", loops', "detach"]) + "\n")
     gdb = subprocess.Popen(["gdb-multiarch", "-nx", "-batch", "-x", str(script), fw.path],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8", errors="replace")
     try:
-        time.sleep(2)  # GDB has connected and sent the continue by now
+        # Ctrl-C once GDB has connected and is about to resume the chip (the script's echo just
+        # before `continue`), however slow the machine: a SIGINT while GDB is still connecting
+        # would end the batch run instead.
+        seen, deadline = "", time.monotonic() + GDB_TIMEOUT
+        while "CONTINUING" not in seen and time.monotonic() < deadline and gdb.poll() is None:
+            ready, _, _ = select.select([gdb.stdout], [], [], 1.0)
+            if ready:
+                seen += os.read(gdb.stdout.fileno(), 4096).decode("utf-8", "replace")
+        assert "CONTINUING" in seen, seen
+        time.sleep(0.5)
         gdb.send_signal(signal.SIGINT)  # what Ctrl-C does: GDB sends 0x03
         out, err = gdb.communicate(timeout=GDB_TIMEOUT)
+        out = seen + out
     finally:
         if gdb.poll() is None:
             gdb.kill()
