@@ -205,6 +205,14 @@ class Database:
             raise PartError("the cores disagree on %s: name the core" % path)
         return values[0] if values else None
 
+    def core_register_of(self, addr, core):
+        """(block, register) of `core`'s own register at addr (e.g. ("SCB", "AIRCR")), or None."""
+        for block, per in self.raw["cores"][core]["peripherals"].items():
+            for reg, desc in self.ip[per["ip"]]["registers"].items():
+                if num(per["base"]) + num(desc["offset"]) == addr:
+                    return block, reg
+        return None
+
     @staticmethod
     def _one(value, what):
         if value is None:

@@ -31,6 +31,9 @@ class Analysis:
         self.flow = Flow(trace.steps, trace.header["registers"], end.get("pc") if end else None,
                          is_ram=lambda addr: part.region_of(addr) == "sram")
         self.exit = exits.find(self.flow, part, end)
+        # Resets the trace went through; one that ends it is the exit's.
+        self.resets = [k for k in exits.resets_passed(self.flow)
+                       if not (self.exit.kind == "reset" and k == self.exit.step)]
         self.decisions = self._decisions()
         # Leaving by a branch needs a decision: fall back to peripheral-fed conditionals. Staying,
         # or a trace that ends before the exit, needs no decision: only flash/option-byte ones.

@@ -28,6 +28,27 @@ def ipsr(xpsr, db=None):
     return xpsr >> lsb & ((1 << width) - 1)
 
 
+def resets_passed(flow, db=None):
+    """The steps after which the core reset and the trace went on (a recipe that resets on
+    purpose, a watchdog): the next PC is not where the instruction leads (it writes no PC, and
+    the PC is not the next instruction's), and the core is in Thread mode with LR as TakeReset
+    leaves it. An exception entry would have left IPSR non-zero, an exception return needs a
+    write to the PC."""
+    db = db or parts.load()
+    reset_lr = db.arch_value("reset_lr")
+    out = []
+    for k, insn in enumerate(flow.insns):
+        nxt = flow.next_pc[k]
+        if insn is None or nxt is None or insn.is_branch:
+            continue
+        if nxt == (num(flow.steps[k]["pc"]) + insn.size) & 0xFFFFFFFF:
+            continue
+        after = flow.regs_before(k + 1)
+        if after.get("lr") == reset_lr and ipsr(after.get("xpsr", 0), db) == 0:
+            out.append(k)
+    return out
+
+
 class StackSet:
     """An instruction that set a stack pointer from a value (msr msp, mov sp, ...)."""
 

@@ -242,7 +242,7 @@ def how(a):
     ex = a.exit
     if ex.landed is not None:
         return _arrival_spans(a)
-    spans = _spaced(_entry_spans(a))
+    spans = _spaced(_passed_reset_spans(a)) + _spaced(_entry_spans(a))
     if ex.kind == "branch":
         spans += _spaced(_decision_spans(a))
         spans += _stack_spans(a)
@@ -271,10 +271,21 @@ def _spaced(spans):
     return spans + [" "] if spans else spans
 
 
+def _passed_reset_spans(a):
+    spans = []
+    for n, k in enumerate(a.resets):
+        spans += ([" "] if n else []) + ["The target reset after "] + _step_insn(a, k) + _writes_spans(a, k)
+        spans += ["; the trace goes on at "] + addr_name(a, parts.num(a.trace.steps[k + 1]["pc"]))
+        spans += [" with LR = ", Code(h(a.flow.regs_before(k + 1)["lr"])), ", as a reset leaves it."]
+    return spans
+
+
 def _entry_spans(a):
     k = a.exit.entry
     if not k:
         return []
+    if k - 1 in a.resets:
+        return ["Control entered the ROM at step %d (" % k, Code(a.trace.steps[k]["pc"]), ") out of that reset."]
     st = a.trace.steps[k - 1]
     return ["Control entered the ROM at step %d (" % k, Code(a.trace.steps[k]["pc"]), ") from ",
             Code(a.flow.insns[k - 1].text if a.flow.insns[k - 1] else st["insn"]),
@@ -472,11 +483,19 @@ def _xpsr_t(part):
 def _reset_spans(a):
     ex = a.exit
     spans = ["The target reset after "] + _step_insn(a, ex.step)
-    writes = [m for m in a.trace.steps[ex.step]["mem"] if m["op"] == "w"] if ex.step is not None else []
-    for m in writes:
-        spans += [", which wrote ", Code(m["value"]), " to ", Code(m["addr"]),
-                  " (%s)" % describe(a.part, int(m["addr"], 16))]
+    if ex.step is not None:
+        spans += _writes_spans(a, ex.step)
     return spans + [". Tracer: %s." % a.trace.end["reason"].rstrip(".")]
+
+
+def _writes_spans(a, k):
+    """What step k stored, with the register names (a write to SCB.AIRCR explains a reset)."""
+    spans = []
+    for m in a.trace.steps[k]["mem"]:
+        if m["op"] == "w":
+            spans += [", which wrote ", Code(m["value"]), " to ", Code(m["addr"]),
+                      " (%s)" % describe(a.part, int(m["addr"], 16))]
+    return spans
 
 
 def _stopped_spans(a):

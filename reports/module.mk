@@ -5,7 +5,8 @@ TESTS += test-reports
 .PHONY: test-reports
 
 REPORTS_REAL_INPUTS := $(filter $(BIN)/bootjump-emu $(BUILD)/rom/stm32l011.bin $(BUILD)/rom/stm32l073.bin \
-	$(BUILD)/rom/stm32f042.bin $(BUILD)/c_probe/stm32l011/probe.elf $(BUILD)/c_probe/stm32f042/probe.elf,$(ALL))
+	$(BUILD)/rom/stm32f042.bin $(BUILD)/rom/stm32g071.bin $(BUILD)/c_probe/stm32l011/probe.elf \
+	$(BUILD)/c_probe/stm32f042/probe.elf $(BUILD)/c_probe/stm32g071/probe.elf,$(ALL))
 
 test-reports: $(REPORTS_REAL_INPUTS)
 	$(PYTEST) reports/tests

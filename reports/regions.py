@@ -1,4 +1,5 @@
 """Where an address is, in the words a report uses, from the part database (parts/stm32.json)."""
+import parts
 
 USER_FLASH = ("flash", "flash-alias")
 
@@ -46,8 +47,9 @@ def boot_inputs(part):
 
 
 def register_name(part, addr):
-    """"RCC.CR" for a peripheral register the database knows, else None."""
-    found = part.peripheral_of(addr)
+    """"RCC.CR" for a peripheral register the database knows, "SCB.AIRCR" for one of the core's
+    own, else None."""
+    found = part.peripheral_of(addr) or parts.load().core_register_of(addr, part.core)
     return "%s.%s" % found if found else None
 
 
