@@ -118,14 +118,21 @@ def test_report_of_a_file_that_is_not_a_trace(cli, tmp_path):
 # ---- the remote target: a bootjump-emu started by hand --------------------------------------------
 
 def test_remote_emulator_started_by_hand(cli, tmp_path):
-    """bootjump-emu --gdb 0 --halt with erased flash: bootjump only connects, loads the probe
-    through GDB, resets, runs the recipe and traces; the emulator is not ours to stop."""
+    """bootjump-emu --gdb 0 --halt with erased flash: bootjump only connects. It does not program
+    a target it did not start unless told to (--load: that replaces the firmware in flash); told
+    to, it loads the probe through GDB, resets, runs the recipe and traces; a second run finds the
+    probe in flash and needs no --load. The emulator is not ours to stop."""
     need(PROBE, build("bin", "bootjump-emu"), build("rom", "stm32l011.bin"))
     with Emulator("stm32l011", gdb=True, halt=True) as emu:
-        done = cli.run("trace", "--part", "stm32l011", "--target", "remote=127.0.0.1:%d" % emu.gdb_port,
-                       "--out", tmp_path)
+        remote = "remote=127.0.0.1:%d" % emu.gdb_port
+        one_line_error(cli.run("trace", "--part", "stm32l011", "--target", remote, "--out", tmp_path / "unloaded"),
+                       "the target's flash does not hold probe.elf (differs in .vectors, .text",
+                       "add --load to let bootjump program it, which replaces the firmware there")
+        done = cli.run("trace", "--part", "stm32l011", "--target", remote, "--load", "--out", tmp_path)
+        again = cli.run("trace", "--part", "stm32l011", "--target", remote, "--out", tmp_path / "again")
         assert emu.proc.poll() is None, "bootjump stopped an emulator it did not start"
     assert done.returncode == 0, done.stderr
+    assert again.returncode == 0 and "returned to user flash by a branch" in again.stdout, again.stderr
     assert "STM32L011/L021 returned to user flash by a branch, as documented (empty-check)." in done.stdout
     trace = schema.load(str(tmp_path / "stm32l011-classic.jsonl"))
     assert trace.end["exit"] == "user-flash"
@@ -142,7 +149,7 @@ def test_a_target_that_ignores_the_first_interrupt(cli, tmp_path):
     need(build("c_probe", "stm32l031", "probe.elf"), build("bin", "bootjump-emu"), build("rom", "stm32l031.bin"))
     with Emulator("stm32l031", gdb=True, halt=True) as emu, DeafRelay(emu.gdb_port) as relay:
         done = cli.run("trace", "--part", "stm32l031", "--target", "remote=127.0.0.1:%d" % relay.port,
-                       "--out", tmp_path)
+                       "--load", "--out", tmp_path)
     assert done.returncode == 0, (done.stdout, done.stderr)
     assert relay.dropped >= 1, relay.dropped
     assert "Afterwards the probe did not run again within" in done.stdout, done.stdout

@@ -134,6 +134,26 @@ def load_and_reset():
         raise Failure("cannot load %s onto the target: %s" % (PLAN["elf"], e)) from None
 
 
+def check_flash_and_reset():
+    """Make sure the target runs the firmware the trace is about, without programming it (that
+    would replace the user's firmware): GDB's compare-sections over the read-only sections (code
+    and constants; OpenOCD answers with a CRC, other servers with a memory read), then a reset."""
+    name = os.path.basename(PLAN["elf"])
+    try:
+        run("monitor reset halt")
+        say("checking that the flash holds %s" % name)
+        report = run("compare-sections -r")
+    except gdb.error as e:
+        raise Failure("cannot compare %s with the target's flash: %s" % (name, e)) from None
+    differ = [line.split(",")[0].replace("Section ", "") for line in report.splitlines() if "MIS-MATCHED" in line]
+    if differ or "matched" not in report:
+        raise Failure("the target's flash does not hold %s (%s): program it first (e.g. openocd ... -c "
+                      "'program %s verify reset exit'), or add --load to let bootjump program it, which "
+                      "replaces the firmware there" % (name, "differs in " + ", ".join(differ) if differ
+                                                      else "no section to compare", PLAN["elf"]))
+    run("monitor reset halt")
+
+
 def arm_mailbox():
     box = PLAN["mailbox"]
     gdb.selected_inferior().write_memory(box["addr"], bytes.fromhex(box["data"]))
@@ -255,6 +275,8 @@ def main():
     connect()
     if PLAN["load"]:
         load_and_reset()
+    elif PLAN["check_flash"]:
+        check_flash_and_reset()
     if PLAN["mailbox"]:
         arm_mailbox()
     args = run_to_jump() if PLAN["probe"] else ["--from", "rom-entry"]

@@ -7,6 +7,7 @@ The plan (a dict, written to a JSON file for the driver):
   connect         "HOST:PORT" of the GDB server
   elf             firmware ELF GDB reads symbols from (and loads, with load), or None
   load            program the ELF and reset the target first
+  check_flash     check that the target's flash holds the ELF (stop if not), then reset it
   mailbox         {"addr", "data" (hex)} to write before the run, or None
   probe           symbol names and record step names of the probe, or None (no probe: trace
                   from the ROM entry)

@@ -25,8 +25,11 @@ REMOTE_TIMEOUT = 10
 class Request:
     def __init__(self, part, target="emu", firmware=None, recipe=None, out_dir=None,
                  allow_destructive=False, max_steps=MAX_STEPS, watch=True, uarts=(), name=None,
-                 while_running=None):
+                 while_running=None, load=False):
         self.part_name, self.target, self.firmware, self.recipe = part, target, firmware, recipe
+        # On a target bootjump did not start with the firmware (openocd, remote): program it (load)
+        # or only check that the flash holds it (programming replaces the user's firmware).
+        self.load = load
         self.out_dir, self.allow_destructive, self.max_steps = out_dir, allow_destructive, max_steps
         self.watch, self.uarts, self.name = watch, uarts, name
         # while_running(target): called after the trace with GDB detached and the chip running on
@@ -120,7 +123,8 @@ def _run(req, part, fw, recipe, out_dir, progress):
         progress("starting the target (%s)" % req.target)
     with targets.open_target(req.target, part, fw, req.uarts) as target:
         plan = {"root": ROOT, "part": part.name, "connect": target.connect,
-                "elf": fw.path if fw.is_elf else None, "load": target.load, "mailbox": mailbox,
+                "elf": fw.path if fw.is_elf else None, "load": target.load and req.load,
+                "check_flash": target.load and not req.load, "mailbox": mailbox,
                 "probe": probe, "jump": PROBE_JUMP, "rom_entry_timeout": ROM_ENTRY_TIMEOUT,
                 "remote_timeout": REMOTE_TIMEOUT,
                 "trace": {"out": trace, "max_steps": req.max_steps},

@@ -6,8 +6,9 @@
   openocd[=CFG]     OpenOCD with the part's board file, openocd/board/<family>.cfg (or CFG): silicon
   remote=HOST:PORT  any GDB server already running (a bootjump-emu started by hand, st-util, ...)
 
-The firmware is loaded through GDB (`load`, then `monitor reset halt`) on openocd and remote
-targets; the emulator starts with it in flash. OpenOCD is started and stopped by openocd/launch.py.
+On openocd and remote targets the firmware is in the chip's flash already (gdb_driver checks it)
+or, with --load, programmed through GDB; the emulator starts with it in flash. OpenOCD is started
+and stopped by openocd/launch.py.
 """
 import contextlib
 import os

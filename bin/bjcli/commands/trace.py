@@ -11,7 +11,7 @@ def setup(parser):
                         help="emu (default: bootjump-emu started here), emu+openocd (the same through stock "
                              "OpenOCD), openocd[=CFG] (silicon, "
                              "OpenOCD with the board file from openocd/ or CFG), or remote=HOST:PORT "
-                             "(a GDB server already running: only connects, then loads the firmware)")
+                             "(a GDB server already running: bootjump only connects)")
     parser.add_argument("--firmware", metavar="ELF",
                         help="your firmware (default: the probe, build/c_probe/<part>/probe.elf); "
                              "without the probe's symbols the trace starts at the ROM entry")
@@ -22,6 +22,10 @@ def setup(parser):
     parser.add_argument("--allow-destructive", action="store_true",
                         help="let the probe run a destructive recipe (erase-page0, boot-sel): it "
                              "erases flash or writes option bytes on the target")
+    parser.add_argument("--load", action="store_true",
+                        help="openocd and remote targets: program the firmware into the target's flash "
+                             "first (this replaces what is there). Without it bootjump checks that the "
+                             "flash holds the firmware and stops if not")
     parser.add_argument("--max-steps", type=int, default=session.MAX_STEPS, metavar="N",
                         help="the tracer's step limit (default: %d)" % session.MAX_STEPS)
 
@@ -30,7 +34,7 @@ def setup(parser):
         progress = Progress()
         try:
             out = session.run(session.Request(args.part, args.target, args.firmware, args.recipe, args.out,
-                                              args.allow_destructive, args.max_steps),
+                                              args.allow_destructive, args.max_steps, load=args.load),
                               progress=progress.update)
         finally:
             progress.clear()
