@@ -133,23 +133,26 @@ def core_macros(db):
     return out
 
 
-def arch_macros(db):
+def arch_macros(archs):
     """BJ_ARCH_...: the core registers' bits and fields, exception numbers, EXC_RETURN values, the
-    reset LR and the lockup PC that any architecture names (the validator makes them agree)."""
-    regs, excs, returns, once = {}, {}, {}, {}
-    for arch in db.raw["architectures"].values():
+    exception frame's word offsets, the reset LR and the lockup PC that any of `archs` names (the
+    validator makes architectures agree, so the macros of one are a subset of those of all)."""
+    regs, excs, returns, frame, once = {}, {}, {}, {}, {}
+    for arch in archs:
         for reg, d in arch["core_registers"].items():
             m = regs.setdefault(reg, {"bits": {}, "fields": {}})
             m["bits"].update(d.get("bits", {}))
             m["fields"].update(d.get("fields", {}))
         excs.update(arch["exceptions"])
         returns.update(arch["exc_return"])
+        frame.update(arch["exception_frame"])
         once.update(reset_lr=arch["reset_lr"], lockup_pc=arch["lockup_pc"])
     out = ["/* The architectures' core registers and exception model (parts/stm32.json architectures). */"]
     for reg, d in regs.items():
         out += reg_macros("BJ_ARCH_%s" % ident(reg), d, block=False)
     out += ["#define BJ_ARCH_EXC_%s %du" % (ident(name), n) for name, n in sorted(excs.items(), key=lambda x: x[1])]
     out += ["#define BJ_ARCH_EXC_RETURN_%s %s" % (ident(name), hexu(num(v))) for name, v in returns.items()]
+    out += ["#define BJ_ARCH_FRAME_%s %du" % (ident(name), num(v)) for name, v in sorted(frame.items(), key=lambda x: num(x[1]))]
     out += ["#define BJ_ARCH_%s %s" % (ident(name), hexu(num(v))) for name, v in once.items()]
     return out
 
@@ -468,7 +471,7 @@ def c_table(db):
     out.append("")
     out += core_macros(db)
     out.append("")
-    out += arch_macros(db)
+    out += arch_macros(db.raw["architectures"].values())
     out.append("")
     out.append(C_TYPES % {
         "profiles": "\n".join("\tBJ_PROFILE_%s," % ident(x) for x in sorted(PROFILES)),
@@ -546,6 +549,8 @@ def part_header(db, p):
             out.append("#define BJ_OSC_%s_HZ {%s}" % (ident(name), ", ".join("%du" % x for x in hz)))
         else:
             out.append("#define BJ_OSC_%s_HZ %du" % (ident(name), hz))
+    out.append("")
+    out += arch_macros([db.raw["architectures"][db.raw["cores"][p.core]["architecture"]]])
     out.append("")
     # The part's peripherals, then its core's own blocks (SCB, SYST, NVIC), named the same way.
     periphs = dict(r["peripherals"])

@@ -48,14 +48,14 @@ struct bj_plan {
 	enum bj_target target;
 };
 
-/* CONTROL.SPSEL (bit 1) puts thread mode on PSP, CONTROL.nPRIV (bit 0) drops privilege
- * (DDI0419 §B1.4.4); the Cortex-M0 has no unprivileged mode (DDI0432 §2.3.4). */
+/* CONTROL.SPSEL puts thread mode on PSP, CONTROL.nPRIV drops privilege (DDI0419 §B1.4.4); the
+ * Cortex-M0 has no unprivileged mode (DDI0432 §2.3.4). */
 static void thread_mode_psp_unprivileged(void)
 {
 #if defined(BJ_PART_CORE_CORTEX_M0)
-	uint32_t control = 2u;
+	uint32_t control = BJ_ARCH_CONTROL_SPSEL;
 #else
-	uint32_t control = 3u;
+	uint32_t control = BJ_ARCH_CONTROL_SPSEL | BJ_ARCH_CONTROL_nPRIV;
 #endif
 	__asm volatile("mrs r0, msp\n\t"
 		       "msr psp, r0\n\t"

@@ -9,23 +9,25 @@ void bj_reset_handler(void);
 void bj_fault_entry(void);
 void bj_default_handler(void);
 
-#define BJ_VECTORS (16u + BJ_NVIC_IRQS)
+#define BJ_VECTORS (BJ_ARCH_EXC_IRQ0 + BJ_NVIC_IRQS)
 
-#if defined(BJ_PART_CORE_CORTEX_M0) || defined(BJ_PART_CORE_CORTEX_M0PLUS)
-#define BJ_V7M_FAULT 0 /* ARMv6-M reserves vectors 4-6 (DDI0419 §B1.5.2) */
-#else
-#define BJ_V7M_FAULT bj_fault_entry /* MemManage, BusFault, UsageFault (DDI0403 §B1.5.2) */
-#endif
-
-/* Vectors 7-10 and 13 are reserved on ARMv6-M and ARMv7-M (DDI0419 §B1.5.2). */
+/* A word per exception number after the initial SP (DDI0419/DDI0403 §B1.5.2, §B1.5.3); the
+ * numbers are the part's architecture's (bj_part.h), the ones it does not name stay reserved. */
 __attribute__((section(".vectors"), used)) static void (*const bj_vectors[BJ_VECTORS])(void) = {
 	[0] = (void (*)(void))&_estack,
-	[1] = bj_reset_handler,
-	[2] = bj_default_handler,
-	[3] = bj_fault_entry,
-	[4 ... 6] = BJ_V7M_FAULT,
-	[11 ... 12] = bj_default_handler,
-	[14 ... BJ_VECTORS - 1] = bj_default_handler,
+	[BJ_ARCH_EXC_RESET] = bj_reset_handler,
+	[BJ_ARCH_EXC_NMI] = bj_default_handler,
+	[BJ_ARCH_EXC_HARDFAULT] = bj_fault_entry,
+#ifdef BJ_ARCH_EXC_MEMMANAGE /* ARMv7-M's configurable faults */
+	[BJ_ARCH_EXC_MEMMANAGE] = bj_fault_entry,
+	[BJ_ARCH_EXC_BUSFAULT] = bj_fault_entry,
+	[BJ_ARCH_EXC_USAGEFAULT] = bj_fault_entry,
+#endif
+	[BJ_ARCH_EXC_SVCALL] = bj_default_handler,
+#ifdef BJ_ARCH_EXC_DEBUGMONITOR
+	[BJ_ARCH_EXC_DEBUGMONITOR] = bj_default_handler,
+#endif
+	[BJ_ARCH_EXC_PENDSV ... BJ_VECTORS - 1] = bj_default_handler,
 };
 
 void bj_reset_handler(void)
@@ -49,7 +51,7 @@ __attribute__((used)) static void bj_fault(const uint32_t *frame)
 {
 	struct bj_record r;
 	bj_record_load(&r);
-	r.f[BJ_REC_FAULT_PC] = frame[6]; /* r0-r3, r12, lr, pc, xpsr (DDI0419 §B1.5.6) */
+	r.f[BJ_REC_FAULT_PC] = frame[BJ_ARCH_FRAME_RETURN_ADDRESS / sizeof(*frame)];
 	bj_checkpoint(&r, BJ_STEP_FAULT);
 	bj_system_reset();
 }
@@ -78,9 +80,9 @@ void bj_default_handler(void)
 {
 	uint32_t ipsr;
 	__asm volatile("mrs %0, ipsr" : "=r"(ipsr));
-	uint32_t exception = ipsr & 0x1ffu; /* IPSR exception number (DDI0419 §B1.4.2) */
-	if (exception >= 16u) {
-		uint32_t irq = exception - 16u;
+	uint32_t exception = (ipsr >> BJ_ARCH_XPSR_EXCEPTION_SHIFT) & BJ_ARCH_XPSR_EXCEPTION_MASK;
+	if (exception >= BJ_ARCH_EXC_IRQ0) {
+		uint32_t irq = exception - BJ_ARCH_EXC_IRQ0;
 		(&NVIC_ICER)[irq / 32u] = 1u << (irq % 32u);
 	}
 }
