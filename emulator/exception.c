@@ -177,7 +177,19 @@ static uint32_t vector_table(const struct chip *chip)
 	return chip->has_vtor ? chip->nvic.vtor : 0;
 }
 
-static const int frame_regs[] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R12, UC_ARM_REG_LR};
+/* The exception frame: eight words, each at the offset the part database gives (BJ_ARCH_FRAME_*,
+ * DDI0419/DDI0403 B1.5.6); the general registers it holds, by their word. */
+#define FRAME_WORDS 8u
+#define FRAME_WORD(name) (BJ_ARCH_FRAME_##name / 4u)
+static const struct {
+	unsigned word;
+	int reg;
+} frame_regs[] = {
+	{FRAME_WORD(R0), UC_ARM_REG_R0}, {FRAME_WORD(R1), UC_ARM_REG_R1}, {FRAME_WORD(R2), UC_ARM_REG_R2},
+	{FRAME_WORD(R3), UC_ARM_REG_R3}, {FRAME_WORD(R12), UC_ARM_REG_R12}, {FRAME_WORD(LR), UC_ARM_REG_LR},
+};
+_Static_assert(FRAME_WORD(RETURN_ADDRESS) < FRAME_WORDS && FRAME_WORD(XPSR) < FRAME_WORDS,
+	       "the exception frame's words lie inside its eight");
 
 void exc_lockup(struct chip *chip, const char *why)
 {
@@ -200,13 +212,13 @@ static bool stack_frame(struct chip *chip, unsigned exc, uint32_t ret_pc, struct
 	bool thread_psp = ipsr == 0 && (s->control & CONTROL_SPSEL);
 	uint32_t sp = thread_psp ? s->psp : s->msp;
 	bool realign = (chip->nvic.ccr & BJ_CORE_SCB_CCR_STKALIGN) && (sp & 4);
-	uint32_t frame_ptr = (sp - 32) & ~(realign ? 7u : 3u);
-	uint32_t frame[8];
-	for (unsigned i = 0; i < 6; i++)
-		frame[i] = cpu_reg(chip, frame_regs[i]);
-	frame[6] = ret_pc & ~1u;
-	frame[7] = (s->xpsr & ~XPSR_STKALIGN) | (realign ? XPSR_STKALIGN : 0);
-	for (unsigned i = 0; i < 8; i++)
+	uint32_t frame_ptr = (sp - 4 * FRAME_WORDS) & ~(realign ? 7u : 3u);
+	uint32_t frame[FRAME_WORDS];
+	for (unsigned i = 0; i < sizeof(frame_regs) / sizeof(frame_regs[0]); i++)
+		frame[frame_regs[i].word] = cpu_reg(chip, frame_regs[i].reg);
+	frame[FRAME_WORD(RETURN_ADDRESS)] = ret_pc & ~1u;
+	frame[FRAME_WORD(XPSR)] = (s->xpsr & ~XPSR_STKALIGN) | (realign ? XPSR_STKALIGN : 0);
+	for (unsigned i = 0; i < FRAME_WORDS; i++)
 		if (!bus_write(chip, frame_ptr + 4 * i, 4, frame[i], BUS_EXCEPTION))
 			return false;
 	if (thread_psp)
@@ -351,15 +363,16 @@ void exc_return(struct chip *chip, uint32_t exc_return)
 
 	bool to_psp = exc_return == EXC_RETURN_THREAD_PSP;
 	uint32_t sp = to_psp ? s.psp : s.msp;
-	uint32_t frame[8];
-	for (unsigned i = 0; i < 8; i++) {
+	uint32_t frame[FRAME_WORDS];
+	for (unsigned i = 0; i < FRAME_WORDS; i++) {
 		if (!bus_read(chip, sp + 4 * i, 4, &frame[i], BUS_EXCEPTION)) {
 			chip->nvic.cfsr |= CFSR_UNSTKERR;
 			exc_fault(chip, FAULT_STACKING, exc_return, 0);
 			return;
 		}
 	}
-	unsigned stacked_ipsr = frame[7] & XPSR_IPSR_MASK;
+	uint32_t stacked_xpsr = frame[FRAME_WORD(XPSR)];
+	unsigned stacked_ipsr = stacked_xpsr & XPSR_IPSR_MASK;
 	bool to_thread = exc_return != EXC_RETURN_HANDLER;
 	if ((to_thread && stacked_ipsr != 0) || (!to_thread && stacked_ipsr == 0) ||
 	    (chip->v7m && to_thread && exc_active_count(chip) != 0)) {
@@ -367,17 +380,17 @@ void exc_return(struct chip *chip, uint32_t exc_return)
 		exc_fault(chip, FAULT_INVPC, exc_return, 0);
 		return;
 	}
-	sp += 32 + ((frame[7] & XPSR_STKALIGN) && (chip->nvic.ccr & BJ_CORE_SCB_CCR_STKALIGN) ? 4 : 0);
+	sp += 4 * FRAME_WORDS + ((stacked_xpsr & XPSR_STKALIGN) && (chip->nvic.ccr & BJ_CORE_SCB_CCR_STKALIGN) ? 4 : 0);
 	if (to_psp)
 		s.psp = sp;
 	else
 		s.msp = sp;
 	s.control = (s.control & ~CONTROL_SPSEL) | (to_psp ? CONTROL_SPSEL : 0);
-	s.xpsr = frame[7] & ~XPSR_STKALIGN;
+	s.xpsr = stacked_xpsr & ~XPSR_STKALIGN;
 	cpu_sys_set(chip, &s);
-	for (unsigned i = 0; i < 6; i++)
-		cpu_set_reg(chip, frame_regs[i], frame[i]);
-	cpu_set_reg(chip, UC_ARM_REG_PC, (frame[6] & ~1u) | ((frame[7] & XPSR_T) ? 1 : 0));
+	for (unsigned i = 0; i < sizeof(frame_regs) / sizeof(frame_regs[0]); i++)
+		cpu_set_reg(chip, frame_regs[i].reg, frame[frame_regs[i].word]);
+	cpu_set_reg(chip, UC_ARM_REG_PC, (frame[FRAME_WORD(RETURN_ADDRESS)] & ~1u) | ((stacked_xpsr & XPSR_T) ? 1 : 0));
 	chip->pend_check = true;
 	if (to_thread && (chip->nvic.scr & BJ_CORE_SCB_SCR_SLEEPONEXIT)) {
 		chip->state = CHIP_SLEEPING;
