@@ -48,6 +48,11 @@ def test_missing_firmware_file(cli, tmp_path):
                    "firmware file", "nope.elf not found")
 
 
+def test_load_on_the_emulator(cli):
+    one_line_error(cli.run("trace", "--part", "stm32l011", "--load"),
+                   "--load is for the openocd and remote targets: --target emu starts the emulator")
+
+
 def test_firmware_that_is_not_a_firmware(cli, tmp_path):
     text = tmp_path / "notes.bin"
     text.write_text("root:x:0:0:root:/root:/bin/bash\n")

@@ -77,7 +77,10 @@ def _probe_plan(part, recipe, allow_destructive):
 def prepare(req):
     """Check everything that can be checked before a process starts: (part, firmware, recipe)."""
     part = lookup_part(req.part_name)
-    targets.parse(req.target)
+    kind, _ = targets.parse(req.target)
+    if req.load and kind in ("emu", "emu+openocd"):
+        raise CliError("--load is for the openocd and remote targets: --target %s starts the emulator "
+                       "with the firmware in its flash" % kind)
     if req.max_steps < 1:
         raise CliError("--max-steps must be at least 1")
     fw = open_firmware(req.firmware, part)
