@@ -120,25 +120,31 @@ bj::cmd bootjump_backup {} {} {print the current part's backup registers (names 
 	return $out
 }
 
-bj::cmd bootjump_checkpoints {} {} \
-	{decode the probe's checkpoint record (backup registers, their unlock bits set first, or RAM) and ring; print the facts and return them as a dict} {
+bj::cmd bj::record_read {unlock} {unlock} \
+	{the probe's record as c_probe.record.read() gives it: a dict of source (backup or ram), record and ram_record (field values); with unlock 1 the backup registers' unlock bits are set first, with 0 the target is only read} {
 	set p [dict get $::bj_record_parts [bj::need_part]]
 	set fields [dict get $::bj_record fields]
 	set ncells [dict get $::bj_record cells]
-	if {[llength [dict get $p backup]]} {
-		bj::backup_unlock
-		set words {}
-		foreach addr [dict get $p backup] {
-			lappend words [expr {[bj::u32 $addr] & ((1 << [dict get $p backup_width]) - 1)}]
-		}
-		set cells [lrange [bj::cells_of $words [dict get $p backup_width]] 0 [expr {$ncells - 1}]]
-		set source "the backup registers"
-	} else {
-		set cells [read_memory [bj::noinit record] 16 $ncells]
-		set source RAM
+	set ram [bj::unpack $fields [read_memory [bj::noinit record] 16 $ncells]]
+	if {![llength [dict get $p backup]]} {
+		return [dict create source ram record $ram ram_record $ram]
 	}
-	set facts [bj::record_facts [bj::unpack $fields $cells]]
-	echo "record (from $source):"
+	if {$unlock} {
+		bj::backup_unlock
+	}
+	set words {}
+	foreach addr [dict get $p backup] {
+		lappend words [expr {[bj::u32 $addr] & ((1 << [dict get $p backup_width]) - 1)}]
+	}
+	set cells [lrange [bj::cells_of $words [dict get $p backup_width]] 0 [expr {$ncells - 1}]]
+	return [dict create source backup record [bj::unpack $fields $cells] ram_record $ram]
+}
+
+bj::cmd bootjump_checkpoints {} {} \
+	{decode the probe's checkpoint record (backup registers, their unlock bits set first, or RAM) and ring; print the facts and return them as a dict} {
+	set found [bj::record_read 1]
+	set facts [bj::record_facts [dict get $found record]]
+	echo "record (from [expr {[dict get $found source] eq "backup" ? "the backup registers" : "RAM"}]):"
 	foreach {k v} $facts {
 		echo [format "  %-10s %s" $k: $v]
 	}
@@ -146,7 +152,8 @@ bj::cmd bootjump_checkpoints {} {} \
 	return $facts
 }
 
-bj::cmd bj::print_ring {} {} {print the probe's RAM ring of checkpoints, oldest first} {
+bj::cmd bj::ring_entries {} {} \
+	{the probe's RAM ring of checkpoints, oldest first, as c_probe.record.decode_ring() gives it: a list of dicts (seq boots recipe step causes recipe_name step_name cause_names); empty when the ring is not written} {
 	set ring [dict get $::bj_record ring]
 	set hc [dict get $ring header_cells]
 	set ec [dict get $ring entry_cells]
@@ -154,20 +161,35 @@ bj::cmd bj::print_ring {} {} {print the probe's RAM ring of checkpoints, oldest 
 	set cells [read_memory [bj::noinit ring] 16 [expr {$hc + $ec * $n}]]
 	set header [bj::unpack [dict get $ring header] [lrange $cells 0 [expr {$hc - 1}]]]
 	if {[dict get $header magic] != [dict get $ring magic]} {
-		echo "ring: empty or not written"
-		return
+		return {}
 	}
-	echo "ring (oldest first):"
+	set out {}
 	for {set back $n} {$back > 0} {incr back -1} {
 		set seq [expr {([dict get $header next] - $back) & 0xffff}]
 		set slot [expr {$hc + ($seq % $n) * $ec}]
 		set e [bj::unpack [dict get $ring entry] [lrange $cells $slot [expr {$slot + $ec - 1}]]]
 		if {[dict get $e seq] == $seq} {
 			set causes [bj::flag_names causes [dict get $e causes]]
-			echo [format "  #%-5d boot %-3d %-14s %-16s %s" $seq [dict get $e boots] \
-				[bj::code_name recipes [dict get $e recipe]] [bj::code_name steps [dict get $e step]] \
-				[expr {$causes eq "none" ? "-" : $causes}]]
+			dict set e recipe_name [bj::code_name recipes [dict get $e recipe]]
+			dict set e step_name [bj::code_name steps [dict get $e step]]
+			dict set e cause_names [expr {$causes eq "none" ? {} : [split $causes ,]}]
+			lappend out $e
 		}
+	}
+	return $out
+}
+
+bj::cmd bj::print_ring {} {} {print the probe's RAM ring of checkpoints, oldest first} {
+	set entries [bj::ring_entries]
+	if {![llength $entries]} {
+		echo "ring: empty or not written"
+		return
+	}
+	echo "ring (oldest first):"
+	foreach e $entries {
+		set causes [join [dict get $e cause_names] ,]
+		echo [format "  #%-5d boot %-3d %-14s %-16s %s" [dict get $e seq] [dict get $e boots] \
+			[dict get $e recipe_name] [dict get $e step_name] [expr {$causes eq "" ? "-" : $causes}]]
 	}
 }
 

@@ -5,7 +5,8 @@
 # OpenOCD's `arm disassemble`; MRS/MSR from lib/thumb.tcl, which plain-Thumb capstone cannot show),
 # the registers that changed, and every data access with its value, decoded from the instruction's
 # bits (lib/thumb.tcl) by the same rules as gdb/bjgdb/lib/accesses.py. The stops are those of
-# lib/stops.tcl. The header has no firmware, checkpoints or preflight (null).
+# lib/stops.tcl. The header has the probe's record when it is there (read without setting the backup
+# registers' unlock bits, as the GDB tracer reads it), and no firmware or preflight (null).
 
 namespace eval bj::trace {
 	# DEMCR's HardFault vector catch (DDI0403 C1.6.5; address and bit from $bootjump_core) is set
@@ -184,6 +185,39 @@ bj::cmd bj::trace::step_json {i step} {index step} {a step record of the trace f
 		insn [bj::jstr [dict get $step text]] regs [bj::trace::regs_json $post $changed] mem [bj::jlist $mem]
 }
 
+bj::cmd bj::trace::checkpoints_json {} {} \
+	{the probe's record for the trace header, as the GDB tracer writes it (source, record, ram_record, ring, facts), read without changing the target; null when no record is there} {
+	set found [bj::record_read 0]
+	set record [dict get $found record]
+	if {[dict get $record magic] != [dict get $::bj_record magic]} {
+		return null
+	}
+	set fields {}
+	foreach {key value} [dict get $found record] {
+		lappend fields $key $value
+	}
+	set ram {}
+	foreach {key value} [dict get $found ram_record] {
+		lappend ram $key $value
+	}
+	set ring {}
+	foreach e [bj::ring_entries] {
+		set obj {}
+		foreach key {seq boots recipe step causes} {
+			lappend obj $key [dict get $e $key]
+		}
+		lappend obj recipe_name [bj::jstr [dict get $e recipe_name]] step_name [bj::jstr [dict get $e step_name]] \
+			cause_names [bj::jlist [lmap c [dict get $e cause_names] {bj::jstr $c}]]
+		lappend ring [bj::jobj {*}$obj]
+	}
+	set facts {}
+	foreach {key value} [bj::record_facts $record] {
+		lappend facts $key [bj::jstr $value]
+	}
+	bj::jobj source [bj::jstr [dict get $found source]] record [bj::jobj {*}$fields] \
+		ram_record [bj::jobj {*}$ram] ring [bj::jlist $ring] facts [bj::jobj {*}$facts]
+}
+
 bj::cmd bj::trace::header_json {from} {rom-entry|here} {the header record of a trace from the current state} {
 	set regs $::bj::trace::now
 	set ob [bj::ocd option_bytes]
@@ -199,7 +233,7 @@ bj::cmd bj::trace::header_json {from} {rom-entry|here} {the header record of a t
 			sha256 [bj::jstr [bj::sha256::hex $::bj::trace::rom]]] \
 		firmware null flash_word0 [bj::jstr [bj::hex [bj::u32 [bj::fact flash_base]]]] \
 		option_bytes [bj::jobj base [bj::jstr [bj::hex [dict get $ob base]]] words [bj::jlist [lmap w $words {bj::jstr [bj::hex $w]}]]] \
-		checkpoints null preflight null \
+		checkpoints [bj::trace::checkpoints_json] preflight null \
 		created [bj::jstr [clock format [clock seconds] -format %Y-%m-%dT%H:%M:%SZ -gmt 1]]
 }
 

@@ -197,6 +197,11 @@ def test_tcl_trace_matches_the_direct_stub_and_reports_accept_it(part, exit, scr
     assert trace.header["target"]["kind"] == "openocd-tcl" and trace.end["exit"] == exit
     assert trace.header["rom"]["sha256"] == direct.header["rom"]["sha256"]
     assert trace.header["registers"] == direct.header["registers"]
+    # The probe's record in the header, as the GDB tracer reads it (the mailbox and the unlock
+    # state are the GDB reader's extras).
+    assert direct.header["checkpoints"] is not None
+    assert trace.header["checkpoints"] == {k: direct.header["checkpoints"][k]
+                                           for k in ("source", "record", "ram_record", "ring", "facts")}
     same_steps(trace, direct)
     done = subprocess.run(["/usr/bin/python3", "-m", "reports", "report", out, "--out", scratch],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
