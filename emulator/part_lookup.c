@@ -1,5 +1,6 @@
-/* Part lookup over the generated table: a name or alias (any case), or a DEV_ID such as 0x457.
- * F04x and F070x6 share DEV_ID 0x445: a DEV_ID that is not unique asks for the name. */
+/* Part lookup over the generated table, as the parts loader does it (parts/__init__.py): a name or
+ * alias (any case), else a DEV_ID in hex ("0x457" or "457"). F04x and F070x6 share DEV_ID 0x445:
+ * a DEV_ID that is not unique asks for the name. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,29 +10,40 @@
 
 static bool dev_id_of(const char *s, unsigned long *id)
 {
-	char *end;
-	if (strncasecmp(s, "0x", 2) != 0)
+	if (strncasecmp(s, "0x", 2) == 0)
+		s += 2;
+	if (!*s || strspn(s, "0123456789abcdefABCDEF") != strlen(s))
 		return false;
-	*id = strtoul(s + 2, &end, 16);
-	return *end == 0 && end != s + 2;
+	*id = strtoul(s, NULL, 16);
+	return true;
+}
+
+static bool named(const struct bj_part *p, const char *name)
+{
+	if (strcasecmp(p->name, name) == 0)
+		return true;
+	for (const char *const *a = p->aliases; *a; a++)
+		if (strcasecmp(*a, name) == 0)
+			return true;
+	return false;
 }
 
 const struct bj_part *part_lookup(const char *name, bool *ambiguous)
 {
-	unsigned long id;
-	bool by_id = dev_id_of(name, &id);
-	const struct bj_part *found = NULL;
 	*ambiguous = false;
+	for (unsigned i = 0; i < BJ_N_PARTS; i++)
+		if (named(&bj_parts[i], name))
+			return &bj_parts[i];
+	unsigned long id;
+	if (!dev_id_of(name, &id))
+		return NULL;
+	const struct bj_part *found = NULL;
 	for (unsigned i = 0; i < BJ_N_PARTS; i++) {
-		const struct bj_part *p = &bj_parts[i];
-		bool match = by_id ? p->dev_id == id : strcasecmp(p->name, name) == 0;
-		for (const char *const *a = p->aliases; !by_id && !match && *a; a++)
-			match = strcasecmp(*a, name) == 0;
-		if (!match)
+		if (bj_parts[i].dev_id != id)
 			continue;
 		if (found)
 			*ambiguous = true;
-		found = p;
+		found = &bj_parts[i];
 	}
 	return *ambiguous ? NULL : found;
 }

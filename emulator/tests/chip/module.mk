@@ -23,7 +23,8 @@ endef
 $(foreach p,$(BJ_PARTS),$(eval $(call EMU_FW_RULES,$(p))))
 EMU_FW := $(foreach p,$(BJ_PARTS),$(foreach f,$(EMU_FW_NAMES),$(EMU_TEST)/fw/$(p)/$(f).elf))
 
-$(EMU_TEST)/test_chip: $(EMU_TEST_SRCS) emulator/tests/chip/emutest.h emulator/tests/chip/harness.h $(EMU_CHIP_OBJS)
+$(EMU_TEST)/test_chip: $(EMU_TEST_SRCS) emulator/tests/chip/emutest.h emulator/tests/chip/harness.h $(EMU_CHIP_OBJS) \
+		$(EMU_OBJ)/emulator/part_lookup.o
 	@mkdir -p $(@D)
 	$(HOST_CC) $(EMU_CFLAGS) -Iemulator/tests/chip -o $@ $(filter %.c %.o,$^) $(EMU_LIBS)
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "part_lookup.h"
 
 extern char **environ;
 
@@ -121,4 +122,42 @@ EMUTEST_ONCE(cli_errors)
 	expect_usage_error(t, twice_uart, "USART2 is given twice");
 	const char *twice_bit[] = {"--part", "stm32l011", "--option", "nBOOT1=1", "--option", "nBOOT1=0", NULL};
 	expect_usage_error(t, twice_bit, "nBOOT1 is given twice");
+}
+
+/* bj_parts is a static table of the generated header: each object file has its own copy, so a part
+ * is recognised by its name. */
+static bool is_part(const struct bj_part *got, const struct bj_part *p)
+{
+	return got && strcmp(got->name, p->name) == 0;
+}
+
+/* The forms the parts loader accepts (parts/__init__.py lookup): name, alias in any case, DEV_ID in
+ * hex with or without 0x; a shared DEV_ID is ambiguous, anything else unknown. */
+EMUTEST_ONCE(part_lookup_forms)
+{
+	for (unsigned i = 0; i < BJ_N_PARTS; i++) {
+		const struct bj_part *p = &bj_parts[i];
+		bool ambiguous, shared = false;
+		for (unsigned j = 0; j < BJ_N_PARTS; j++)
+			shared |= j != i && bj_parts[j].dev_id == p->dev_id;
+		char upper[64], with_0x[16], bare[16];
+		snprintf(upper, sizeof(upper), "%s", p->name);
+		for (char *c = upper; *c; c++)
+			*c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+		snprintf(with_0x, sizeof(with_0x), "0x%03x", p->dev_id);
+		snprintf(bare, sizeof(bare), "%03x", p->dev_id);
+		CHECK(is_part(part_lookup(p->name, &ambiguous), p) && !ambiguous, "%s by name", p->name);
+		CHECK(is_part(part_lookup(upper, &ambiguous), p), "%s by %s", p->name, upper);
+		if (p->aliases[0])
+			CHECK(is_part(part_lookup(p->aliases[0], &ambiguous), p), "%s by alias %s", p->name, p->aliases[0]);
+		for (const char *id = with_0x; id; id = id == with_0x ? bare : NULL) {
+			const struct bj_part *got = part_lookup(id, &ambiguous);
+			CHECK(shared ? (got == NULL && ambiguous) : (is_part(got, p) && !ambiguous), "%s by DEV_ID %s%s", p->name,
+			      id, shared ? " (shared: ambiguous)" : "");
+		}
+	}
+	bool ambiguous;
+	CHECK(part_lookup("stm32x999", &ambiguous) == NULL && !ambiguous, "an unknown name");
+	CHECK(part_lookup("0x", &ambiguous) == NULL && part_lookup("0xfff", &ambiguous) == NULL && !ambiguous,
+	      "no DEV_ID, an unknown DEV_ID");
 }
