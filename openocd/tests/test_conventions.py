@@ -13,6 +13,7 @@ import subprocess
 import pytest
 
 import parts
+from parts.typed_facts import database_facts, typed_facts
 
 from conftest import ROOT
 
@@ -22,7 +23,6 @@ TCL_FILES = sorted(glob.glob(os.path.join(ROOT, "openocd", "*.tcl")) +
                    glob.glob(os.path.join(ROOT, "openocd", "board", "*")))
 BOARD_CONFIGS = sorted(glob.glob(os.path.join(ROOT, "openocd", "board", "*.cfg")))
 EMU_CONFIGS = sorted(glob.glob(os.path.join(ROOT, "openocd", "emu", "*.cfg")))
-HEX = re.compile(r"\b0[xX]([0-9a-fA-F]+)\b")
 # A TCL comment: a line starting with #, or the rest of a line after ;#.
 COMMENT = re.compile(r"^\s*#.*$|;\s*#.*$", re.M)
 # A quoted TCL string without command substitution inside: message text, not code.
@@ -32,47 +32,6 @@ RAW_WRITE = re.compile(r"(?:^|[\s\[;])(mmw|mww|mwh|mwb)\s")
 
 def code_of(text):
     return STRING.sub(" ", COMMENT.sub(" ", text))
-
-
-def database_facts():
-    """(regions [(base, end, what)], {value: what}): what a typed number would be a copy of. The
-    addresses of every part's memory regions and peripheral register blocks and of the cores' private
-    peripheral bus; every part's DEV_ID, CPUID, DAP ID and AP IDR; the masks of the multi-bit core
-    register fields (xPSR.EXCEPTION, SCB.CPUID.PARTNO ...) and the architectures' EXC_RETURN values."""
-    db = parts.load()
-    regions, values = [], {}
-    for arch, a in db.raw["architectures"].items():
-        ppb = a["regions"]["ppb"]
-        regions.append((parts.num(ppb["base"]), parts.num(ppb["base"]) + parts.num(ppb["size"]), arch + " PPB"))
-        for reg, desc in a["core_registers"].items():
-            values.update((((1 << f["width"]) - 1) << f["lsb"], "the %s.%s mask" % (reg, name))
-                          for name, f in desc.get("fields", {}).items() if f["width"] > 1)
-        values.update((parts.num(v), "EXC_RETURN %s" % name) for name, v in a["exc_return"].items())
-    for core in db.raw["cores"].values():
-        for block, per in core["peripherals"].items():
-            for reg, desc in db.ip[per["ip"]]["registers"].items():
-                values.update((((1 << f["width"]) - 1) << f["lsb"], "the %s.%s.%s mask" % (block, reg, name))
-                              for name, f in desc.get("fields", {}).items() if f["width"] > 1)
-    for p in db.parts:
-        for r in p.regions():
-            regions.append((r.base, r.end, "%s %s" % (p.name, r.name)))
-        for name, per in p.raw["peripherals"].items():
-            regions.append((parts.num(per["base"]), parts.num(per["base"]) + 0x400, "%s %s" % (p.name, name)))
-        values[parts.num(p.raw["dev_id"])] = "%s DEV_ID" % p.name
-        values[parts.num(p.raw["cpuid"])] = "%s CPUID" % p.name
-        for key in ("dap_id", "ap_idr"):
-            values[parts.num(p.raw["openocd"][key])] = "%s openocd.%s" % (p.name, key)
-    return regions, values
-
-
-def typed_facts(code, regions, values):
-    found = []
-    for n in (int(m.group(1), 16) for m in HEX.finditer(code)):
-        why = values.get(n) if n > 0xFF else None
-        why = why or next((w for base, end, w in regions if base <= n < end and n >= 0x10000), None)
-        if why:
-            found.append("0x%x (%s)" % (n, why))
-    return found
 
 
 def test_no_typed_facts_in_the_tcl():

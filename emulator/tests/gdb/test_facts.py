@@ -2,16 +2,15 @@
 tests of all three) take every address, ID and core-register mask from the part database, through
 bj_parts.h in C and the `parts` loader here: none is typed in their sources (parts/README.md).
 
-A hex number counts as a typed fact when it is an address the database describes (in a part's memory
-map, in one of its peripherals' register blocks, on the cores' private peripheral bus), a part's
-DEV_ID, CPUID, DP ID or AP IDR, or the mask of a multi-bit field of an architecture's core registers
-(xPSR.EXCEPTION...). Single bits are not looked for: every register has a bit 24 somewhere. Comments
-and strings are not code and are skipped."""
+What counts as a typed fact is parts/typed_facts.py's (an address the database describes, a part's
+IDs, a multi-bit core register mask, an EXC_RETURN value). Comments and strings are not code and are
+skipped."""
 import os
 import re
 
 import fwbuild
 import parts
+from parts.typed_facts import database_facts, typed_facts
 
 EMULATOR = os.path.join(fwbuild.ROOT, "emulator")
 SOURCES = ["gdbstub.c", "gdbstub_break.c", "gdbstub_flash.c", "gdbstub_monitor.c", "gdbstub_tdesc.c",
@@ -23,46 +22,6 @@ SOURCES = ["gdbstub.c", "gdbstub_break.c", "gdbstub_flash.c", "gdbstub_monitor.c
 
 C_NOISE = re.compile(r'/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', re.S)
 PY_NOISE = re.compile(r'"""(?:.|\n)*?"""|#[^\n]*|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'')
-HEX = re.compile(r"\b0[xX]([0-9a-fA-F]+)[uUlL]*\b")
-
-
-def database_facts():
-    """(regions [(base, end, what)], {value: what}) from the part database."""
-    db = parts.load()
-    regions, values = [], {}
-    for arch, a in db.raw["architectures"].items():
-        ppb = a["regions"]["ppb"]
-        regions.append((parts.num(ppb["base"]), parts.num(ppb["base"]) + parts.num(ppb["size"]), arch + " PPB"))
-        for reg, desc in a["core_registers"].items():
-            values.update((((1 << f["width"]) - 1) << f["lsb"], "the %s.%s mask" % (reg, name))
-                          for name, f in desc.get("fields", {}).items() if f["width"] > 1)
-    for p in db.parts:
-        for r in p.regions():
-            regions.append((r.base, r.end, "%s %s" % (p.name, r.name)))
-        for name, per in p.raw["peripherals"].items():
-            base = parts.num(per["base"])
-            regions.append((base, base + block_span(db.raw["ip"][per["ip"]]), "%s %s" % (p.name, name)))
-        for key in ("dev_id", "cpuid"):
-            values[parts.num(p.raw[key]) if isinstance(p.raw[key], str) else p.raw[key]] = "%s %s" % (p.name, key)
-        for key in ("dap_id", "ap_idr"):
-            values[parts.num(p.raw["openocd"][key])] = "%s openocd.%s" % (p.name, key)
-    return regions, values
-
-
-def block_span(ip):
-    """Bytes from a register block's base to the end of its last register."""
-    return max(parts.num(r["offset"]) + r.get("stride", 4) * (r.get("count", 1) - 1) + 4
-               for r in ip["registers"].values())
-
-
-def typed_facts(text, regions, values):
-    found = []
-    for n in (int(m.group(1), 16) for m in HEX.finditer(text)):
-        why = values.get(n) if n > 0xFF else None
-        why = why or next((w for base, end, w in regions if base <= n < end and n >= 0x10000), None)
-        if why:
-            found.append("0x%x (%s)" % (n, why))
-    return found
 
 
 def test_no_typed_facts_in_the_debug_front_ends():
