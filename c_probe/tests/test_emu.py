@@ -160,9 +160,9 @@ def scratch(tmp_path):
     return tmp_path
 
 
-def start(part, scratch, access_log=False):
+def start(part, scratch, access_log=False, usart="usart2"):
     log = str(scratch / "access.jsonl") if access_log else None
-    emu = Emulator(part, flash=probe_elf(part), gdb=True, uarts=["usart2"], access_log=log)
+    emu = Emulator(part, flash=probe_elf(part), gdb=True, uarts=[usart], access_log=log)
     emu.start(stderr_path=str(scratch / "emu.stderr"))
     return emu, log
 
@@ -477,8 +477,7 @@ def bootloader_usart(part):
 
 @pytest.mark.parametrize("part", parts.load().names())
 def test_classic_on_every_part(scratch, part):
-    emu = Emulator(part, flash=probe_elf(part), gdb=True, uarts=[bootloader_usart(part)])
-    emu.start(stderr_path=str(scratch / "emu.stderr"))
+    emu, _ = start(part, scratch, usart=bootloader_usart(part))
     try:
         uart = Uart(emu.uart(bootloader_usart(part)))
         try:
@@ -508,8 +507,7 @@ def test_f042_boot_sel_keeps_the_bootloader(scratch):
     jump from the resumed probe: the ROM now stays (AN2606's BOOT_SEL=0 condition) and answers."""
     part = "stm32f042"
     usart = bootloader_usart(part)
-    emu = Emulator(part, flash=probe_elf(part), gdb=True, uarts=[usart])
-    emu.start(stderr_path=str(scratch / "emu.stderr"))
+    emu, _ = start(part, scratch, usart=usart)
     try:
         uart = Uart(emu.uart(usart))
         try:
@@ -539,8 +537,7 @@ def test_g071_g0_empty_boots_the_bootloader(scratch):
     reset handler never runs again and the record stays at the reset request."""
     part = "stm32g071"
     usart = bootloader_usart(part)
-    emu = Emulator(part, flash=probe_elf(part), gdb=True, uarts=[usart])
-    emu.start(stderr_path=str(scratch / "emu.stderr"))
+    emu, _ = start(part, scratch, usart=usart)
     try:
         uart = Uart(emu.uart(usart))
         try:
