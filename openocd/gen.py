@@ -120,9 +120,9 @@ def core_facts(db):
         "dhcsr": db.core_reg("DCB.DHCSR"), "dhcsr_s_lockup": db.core_bit("DCB.DHCSR.S_LOCKUP"),
         "demcr": db.core_reg("DCB.DEMCR"), "demcr_vc_harderr": db.core_bit("DCB.DEMCR.VC_HARDERR"),
         "xpsr_exception": {"lsb": lsb, "width": width},
-        # Exception numbers below the first IRQ by the database's names; a vector table holds a
-        # word per exception number, so the reset vector sits 4 * RESET from its base.
-        "exceptions": {n: name for name, n in sorted(numbers.items(), key=lambda kv: kv[1]) if n < numbers["IRQ0"]},
+        # Exception numbers below the first IRQ with their names as ARM spells them; a vector table
+        # holds a word per exception number, so the reset vector sits 4 * RESET from its base.
+        "exceptions": dict(sorted(db.exception_names().items())),
         "irq0": numbers["IRQ0"], "hardfault": numbers["HARDFAULT"], "reset_vector": 4 * numbers["RESET"],
         "exc_returns": sorted(set(db.arch_numbers("exc_return").values())),
         "reset_lr": db.arch_value("reset_lr"),

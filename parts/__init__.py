@@ -12,6 +12,12 @@ from . import validate as _validate
 DATABASE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stm32.json")
 
 
+# ARM's spelling of the exception names the database gives in capitals (DDI0419/DDI0403 B1.5.2).
+_SPELLING = {"RESET": "Reset", "HARDFAULT": "HardFault", "MEMMANAGE": "MemManage", "BUSFAULT": "BusFault",
+             "USAGEFAULT": "UsageFault", "SVCALL": "SVCall", "DEBUGMONITOR": "DebugMonitor", "PENDSV": "PendSV",
+             "SYSTICK": "SysTick"}
+
+
 class PartError(Exception):
     """A part could not be found, or the database is broken. The message says what to do."""
 
@@ -229,6 +235,12 @@ class Database:
         reg, name = path.split(".")
         f = self._one(self._arch_fact(lambda a: a["core_registers"].get(reg, {}).get("fields", {}).get(name)), path)
         return f["lsb"], f["width"]
+
+    def exception_names(self):
+        """{number: name} of the exceptions below the first IRQ, as ARM spells the names the database
+        gives in capitals (DDI0419/DDI0403 B1.5.2), for messages."""
+        numbers = self.arch_numbers("exceptions")
+        return {n: _SPELLING.get(name, name) for name, n in numbers.items() if n < numbers["IRQ0"]}
 
     def arch_numbers(self, key):
         """{name: number} of the architectures' "exceptions", "exc_return" or "exception_frame"

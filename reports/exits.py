@@ -6,20 +6,15 @@ from traces.schema import num
 from .regions import USER_FLASH
 
 _LONGEST_LOOP = 64      # instructions in one iteration of a polling loop, at most (as gdb/ stops)
-# ARM's spelling of the exception names the part database gives in capitals ([v7M] B1.5.2).
-_SPELLING = {"RESET": "Reset", "HARDFAULT": "HardFault", "MEMMANAGE": "MemManage", "BUSFAULT": "BusFault",
-             "USAGEFAULT": "UsageFault", "SVCALL": "SVCall", "DEBUGMONITOR": "DebugMonitor", "PENDSV": "PendSV",
-             "SYSTICK": "SysTick"}
 
 
 def exception_name(number, db=None):
     """"HardFault", "IRQ5", ...: the exception numbers of the database's architectures."""
-    numbers = (db or parts.load()).arch_numbers("exceptions")
-    irq0 = numbers["IRQ0"]
+    db = db or parts.load()
+    irq0 = db.arch_numbers("exceptions")["IRQ0"]
     if number >= irq0:
         return "IRQ%d" % (number - irq0)
-    name = next((n for n, v in numbers.items() if v == number), None)
-    return _SPELLING.get(name, name) if name else "exception %d" % number
+    return db.exception_names().get(number, "exception %d" % number)
 
 
 def ipsr(xpsr, db=None):

@@ -9,12 +9,9 @@
 
 namespace eval bj::stops {
 	# The reset LR (TakeReset), the EXC_RETURN values, xPSR's exception field, the exception
-	# numbers, the stacked PC's place in the exception frame and DHCSR.S_LOCKUP come from the part
+	# numbers and names, the stacked PC's place in the exception frame and DHCSR.S_LOCKUP come from the part
 	# database ($bootjump_core, build/gen/bj_openocd.tcl), as the GDB tracer takes them
 	# (gdb/bjgdb/lib/cortexm.py).
-	# ARM's spelling of the exception names the database gives in capitals (DDI0403 B1.5.2).
-	variable spelling {RESET Reset HARDFAULT HardFault MEMMANAGE MemManage BUSFAULT BusFault
-		USAGEFAULT UsageFault SVCALL SVCall DEBUGMONITOR DebugMonitor PENDSV PendSV SYSTICK SysTick}
 	# The idle detector's bounds (stops.py): loops of 2..64 instructions, 16 identical iterations.
 	variable MIN_PERIOD 2
 	variable MAX_PERIOD 64
@@ -53,7 +50,7 @@ bj::cmd bj::stops::exception_name {number} {number} {an exception's name as ARM 
 	}
 	dict for {n name} [dict get $::bootjump_core exceptions] {
 		if {$n == $number} {
-			return [expr {[dict exists $::bj::stops::spelling $name] ? [dict get $::bj::stops::spelling $name] : $name}]
+			return $name
 		}
 	}
 	return "exception $number"

@@ -7,11 +7,6 @@ set serves every part: the xPSR's ITSTATE fields exist on ARMv7-M only, and read
 """
 import parts
 
-# ARM's spelling of the exception names the database gives in capitals ([v7M] B1.5.2), for messages.
-_SPELLING = {"RESET": "Reset", "HARDFAULT": "HardFault", "MEMMANAGE": "MemManage", "BUSFAULT": "BusFault",
-             "USAGEFAULT": "UsageFault", "SVCALL": "SVCall", "DEBUGMONITOR": "DebugMonitor", "PENDSV": "PendSV",
-             "SYSTICK": "SysTick"}
-
 
 def _mask(lsb, width, *_):
     return ((1 << width) - 1) << lsb
@@ -36,7 +31,7 @@ class Facts:
         # A vector table holds a word per exception number from its base, the reset vector included:
         # the ROM's entry is this far into system memory, the booted image's into the alias at 0.
         self.reset_vector = 4 * numbers["RESET"]
-        self.exception_names = {n: _SPELLING.get(name, name) for name, n in numbers.items() if n < self.irq0}
+        self.exception_names = db.exception_names()
         # Entering an exception leaves one of these in LR; a branch to one in Handler mode returns.
         self.exc_returns = frozenset(db.arch_numbers("exc_return").values())
         # The LR a reset leaves (TakeReset): with the PC at the reset vector and no instruction that
