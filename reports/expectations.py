@@ -454,7 +454,7 @@ def _cause(a):
     ex = a.exit
     regs = a.flow.regs_before(ex.jump + 1) if ex.jump is not None else a.flow.initial
     xpsr = regs.get("xpsr")
-    if xpsr is not None and not xpsr & _xpsr_t(a.part):
+    if xpsr is not None and not xpsr & parts.load().arch_bit("XPSR.T"):
         # ARMv6-M/ARMv7-M: executing with EPSR.T = 0 faults (INVSTATE); BX/BLX/POP/LDR to the PC
         # take T from bit 0 of the target.
         return ("INVSTATE (the jump cleared the Thumb bit)",
@@ -471,13 +471,6 @@ def _cause(a):
                 ["the core tried to execute the bootloader ID byte, which is data, not an instruction "
                  "(the trace does not record the bytes it fetched)"])
     return ("the trace does not show why", ["the trace does not show why"])
-
-
-def _xpsr_t(part):
-    """The T (Thumb state) bit of xPSR in the part's architecture (parts/stm32.json)."""
-    db = parts.load().raw
-    arch = db["architectures"][db["cores"][part.core]["architecture"]]
-    return 1 << arch["core_registers"]["XPSR"]["bits"]["T"]
 
 
 def _reset_spans(a):
